@@ -1,0 +1,16 @@
+"""Settings for the test suite: fast hashing, same rules otherwise."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault("SIFASUO_FIELD_KEYS", "k1=" + "11" * 16)
+os.environ.setdefault("SIFASUO_BLIND_INDEX_KEY", "22" * 32)
+os.environ.setdefault("SIFASUO_AUDIT_CHAIN_KEY", "33" * 32)
+
+from .base import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"

@@ -1,0 +1,22 @@
+"""URL configuration: pages per app, the API under /api/v1/, schema and docs."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("sifasuo.accounts.urls")),
+    path("", include("sifasuo.core.urls")),
+    path("", include("sifasuo.orgs.urls")),
+    path("people/", include("sifasuo.people.urls")),
+    path("portal/", include("sifasuo.portal.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("api/v1/", include("config.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+handler500 = "sifasuo.core.views.server_error"

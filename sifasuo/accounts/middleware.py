@@ -1,0 +1,58 @@
+"""Session limits (absolute lifetime) and two-factor enforcement per role."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from sifasuo.accounts.signals import SESSION_LOGIN_AT
+
+
+class SessionLimitsMiddleware:
+    """End a session 8 hours after login however active it is (idle limit: the cookie age)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            login_at = request.session.get(SESSION_LOGIN_AT)
+            if login_at is None or time.time() - login_at > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)
+                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+        return self.get_response(request)
+
+
+class TwoFactorEnforcementMiddleware:
+    """Send users of enforced roles to two-factor enrolment or verification first."""
+
+    ALLOWED_PREFIXES = ("/accounts/otp/", "/accounts/logout/", "/static/", "/i18n/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and settings.OTP_ENFORCED_ROLES
+            and user.has_role(*settings.OTP_ENFORCED_ROLES)
+            and not user.is_verified()
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and not request.path.startswith("/api/")
+        ):
+            from sifasuo.accounts.services import has_confirmed_device
+
+            target = "accounts:otp_verify" if has_confirmed_device(user) else "accounts:otp_setup"
+            return redirect(reverse(target))
+        return self.get_response(request)

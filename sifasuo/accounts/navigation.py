@@ -1,0 +1,57 @@
+"""The navigation each role sees: modules register their entries here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from sifasuo.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A menu entry: label, URL name and the roles that see it."""
+
+    label: Any
+    url_name: str
+    roles: frozenset[str]
+    icon: str = ""
+
+
+BUSINESS_ROLES = frozenset(
+    {Role.CITY_OFFICER, Role.DISTRICT_OFFICER, Role.OFFICE_DIRECTOR, Role.OFFICE_CLERK}
+)
+
+ENTRIES: list[NavEntry] = [
+    NavEntry(_("Workbench"), "accounts:workbench", frozenset(Role) - {Role.CITIZEN}, "house"),
+    NavEntry(
+        _("Units"),
+        "orgs:unit_list",
+        BUSINESS_ROLES | {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN},
+        "diagram-3",
+    ),
+    NavEntry(_("People"), "people:person_list", BUSINESS_ROLES, "people"),
+    NavEntry(_("Audit trail"), "accounts:audit_list", frozenset({Role.AUDIT_ADMIN}), "journal"),
+    NavEntry(_("Two-factor login"), "accounts:otp_setup", frozenset(Role) - {Role.CITIZEN}, "key"),
+]
+
+
+def register(entry: NavEntry) -> None:
+    """Add a module's entry to the navigation."""
+    ENTRIES.append(entry)
+
+
+def items_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
+    """Return the entries ``user``'s roles allow, as dicts for templates."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items = []
+    for entry in ENTRIES:
+        if entry.roles & user.role_codes:
+            url = reverse(entry.url_name)
+            active = current_path == url if url == "/" else current_path.startswith(url)
+            items.append({"label": entry.label, "url": url, "active": active, "icon": entry.icon})
+    return items

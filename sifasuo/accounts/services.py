@@ -1,0 +1,206 @@
+"""Every change to accounts: one function per action, audited, in a transaction."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sifasuo.accounts.authentication import hash_key
+from sifasuo.accounts.models import ApiToken, User, UserKind, UserRole
+from sifasuo.accounts.roles import ADMIN_ROLES, ROLE_UNIT_KINDS, Role
+from sifasuo.core import audit
+from sifasuo.core.choices import AuditOutcome
+from sifasuo.core.errors import ApplicationError
+
+RECOVERY_CODE_COUNT = 10
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def requires_role(role: str, action: str) -> Callable[[_F], _F]:
+    """Refuse (403, audited) unless the ``actor`` keyword holds ``role``; None is the system.
+
+    The check runs before the service's transaction opens, so the denial row is kept.
+    """
+
+    def decorate(func: _F) -> _F:
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            actor = kwargs.get("actor")
+            if actor is not None and role not in actor.role_codes:
+                audit.record(action, actor=actor, outcome=AuditOutcome.DENIED)
+                raise PermissionDenied
+            return func(*args, **kwargs)
+
+        return cast(_F, wrapper)
+
+    return decorate
+
+
+@requires_role(Role.SYSTEM_ADMIN, "user_create")
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    unit: Any,
+    password: str,
+    display_name: str = "",
+) -> User:
+    """Create a staff account (system administrator's job); no roles yet."""
+    if User.objects.filter(username__iexact=username).exists():
+        raise ApplicationError(_("This username is already taken."), field="username")
+    user = User(username=username, unit=unit, display_name=display_name, kind=UserKind.STAFF)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), field="password") from exc
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.full_clean()
+    user.save()
+    audit.record("user_create", actor=actor, obj=user, changes={"fields": ["username", "unit"]})
+    return user
+
+
+@requires_role(Role.SECURITY_ADMIN, "role_change")
+@transaction.atomic
+def user_set_roles(*, actor: User | None, user: User, roles: Iterable[str]) -> User:
+    """Give ``user`` exactly ``roles`` (security administrator's job)."""
+    wanted = set(roles)
+    if actor is not None and actor.pk == user.pk:
+        raise PermissionDenied
+    unknown = wanted - set(Role.values)
+    if unknown:
+        raise ApplicationError(_("Unknown role: %(roles)s") % {"roles": ", ".join(unknown)})
+    if len(wanted & ADMIN_ROLES) > 1:
+        raise ApplicationError(
+            _("An account may hold at most one of the three administrator roles."), field="roles"
+        )
+    if wanted & ADMIN_ROLES and wanted - ADMIN_ROLES:
+        raise ApplicationError(
+            _("An administrator account may not also hold a business role."), field="roles"
+        )
+    unit_kind = user.unit.kind if user.unit_id and user.unit else None
+    for role in wanted:
+        if role != Role.CITIZEN and unit_kind not in ROLE_UNIT_KINDS[role]:
+            raise ApplicationError(
+                _("The role %(role)s does not belong to a unit of this kind.")
+                % {"role": Role(role).label},
+                field="roles",
+            )
+    before = set(user.role_codes)
+    user.user_roles.exclude(role__in=wanted).delete()
+    for role in sorted(wanted - before):
+        UserRole.objects.create(user=user, role=role)
+    user.refresh_roles()
+    audit.record(
+        "role_change",
+        actor=actor,
+        obj=user,
+        changes={"added": sorted(wanted - before), "removed": sorted(before - wanted)},
+    )
+    return user
+
+
+@requires_role(Role.SYSTEM_ADMIN, "user_disable")
+@transaction.atomic
+def user_set_active(*, actor: User | None, user: User, active: bool) -> User:
+    """Enable or disable an account (system administrator's job)."""
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit.record("user_enable" if active else "user_disable", actor=actor, obj=user)
+    return user
+
+
+@requires_role(Role.SECURITY_ADMIN, "unlock")
+@transaction.atomic
+def user_unlock(*, actor: User | None, username: str) -> None:
+    """Lift a lockout before the cool-off ends (security administrator's job)."""
+    from axes.utils import reset
+
+    reset(username=username)
+    audit.record("unlock", actor=actor, object_type="accounts.user", object_id=username)
+
+
+@transaction.atomic
+def password_change(*, user: User, new_password: str) -> User:
+    """Set a new password after validation; audited; other sessions fall out."""
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), field="new_password1") from exc
+    user.set_password(new_password)
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "password_changed_at"])
+    audit.record("password_change", actor=user, obj=user)
+    return user
+
+
+@transaction.atomic
+def otp_device_create(*, user: User) -> TOTPDevice:
+    """Start TOTP enrolment: an unconfirmed device replaces earlier unconfirmed ones."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="default", confirmed=False)
+
+
+@transaction.atomic
+def otp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str]:
+    """Confirm enrolment with a first code; return fresh recovery codes (shown once)."""
+    if not device.verify_token(token):
+        audit.record("otp_enrol", actor=user, outcome=AuditOutcome.DENIED)
+        raise ApplicationError(_("The code is not correct. Try the current one."), field="otp_token")
+    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = _new_recovery_codes(user)
+    audit.record("otp_enrol", actor=user, obj=user)
+    return codes
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    static = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=static, token=c) for c in codes)
+    return codes
+
+
+@requires_role(Role.SECURITY_ADMIN, "otp_reset")
+@transaction.atomic
+def otp_reset(*, actor: User | None, user: User) -> None:
+    """Remove a user's two-factor devices so they can enrol again (security administrator)."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit.record("otp_reset", actor=actor, obj=user)
+
+
+def has_confirmed_device(user: User) -> bool:
+    """Return whether ``user`` has a confirmed TOTP device."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> str:
+    """Issue an API token for ``user``; return the raw key (only its hash is stored)."""
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user,
+        key_hash=hash_key(key),
+        expires_at=timezone.now() + timedelta(hours=settings.API_TOKEN_HOURS),
+    )
+    audit.record("api_token_issue", actor=user, obj=user)
+    return key

@@ -1,0 +1,51 @@
+"""Audit rows for logins, failed logins, logouts and lockouts."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from sifasuo.core import audit
+from sifasuo.core.choices import AuditOutcome
+
+SESSION_LOGIN_AT = "sifasuo_login_at"
+
+
+@receiver(user_logged_in)
+def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_LOGIN_AT] = int(time.time())
+    audit.record("login", actor=user, obj=user)
+
+
+@receiver(user_login_failed)
+def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any) -> None:
+    username = str(credentials.get("username", ""))[:150]
+    audit.record(
+        "login_failed",
+        username=username,
+        object_type="accounts.user",
+        object_id=username[:64],
+        outcome=AuditOutcome.DENIED,
+    )
+
+
+@receiver(user_logged_out)
+def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit.record("logout", actor=user, obj=user)
+
+
+@receiver(user_locked_out)
+def on_locked_out(sender: Any, request: Any, username: str, ip_address: str, **kw: Any) -> None:
+    audit.record(
+        "lockout",
+        username=str(username or "")[:150],
+        object_type="accounts.user",
+        object_id=str(username or "")[:64],
+        outcome=AuditOutcome.DENIED,
+    )

@@ -1,0 +1,22 @@
+"""Server-side masking of personal data (DESIGN rule 3), by one configurable policy."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+MASK_CHAR = "*"
+
+
+def mask(value: str | None, kind: str) -> str:
+    """Mask ``value`` by the policy for ``kind`` (id_number, phone, address, name)."""
+    if not value:
+        return ""
+    policy = settings.SIFASUO_MASKING[kind]
+    start, end = policy["keep_start"], policy["keep_end"]
+    if len(value) <= start + end:
+        # Too short to keep anything safely: hide all but the first character.
+        return value[:1] + MASK_CHAR * (len(value) - 1)
+    hidden = len(value) - start - end
+    if kind == "address":
+        return value[:start] + MASK_CHAR * 4
+    return value[:start] + MASK_CHAR * hidden + (value[-end:] if end else "")

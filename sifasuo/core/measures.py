@@ -1,0 +1,69 @@
+"""The measure registry: each app defines its figures once, under a stable code.
+
+``stats`` composes registered measures into dashboards and reports; ``standards``
+indicators name a measure code. A measure counts the records of a scoped queryset, so
+every figure links to the list behind it and never leaks out of scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A figure: the records that count, filtered for a user, a unit subtree and a period."""
+
+    code: str
+    label: Any  # a lazy translation
+    records: Callable[[Any], QuerySet[Any]]  # user -> scoped queryset of the counted records
+    date_field: str | None = None
+    unit_path_field: str = "unit__path"
+    description: str = ""
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+    def queryset(
+        self, user: Any, *, unit: Any = None, start: Any = None, end: Any = None
+    ) -> QuerySet[Any]:
+        """Return the records behind the figure (the drill-down list)."""
+        qs = self.records(user)
+        if unit is not None:
+            qs = qs.filter(**{f"{self.unit_path_field}__startswith": unit.path})
+        if self.date_field and start is not None:
+            qs = qs.filter(**{f"{self.date_field}__gte": start})
+        if self.date_field and end is not None:
+            qs = qs.filter(**{f"{self.date_field}__lt": end})
+        return qs
+
+    def value(self, user: Any, **kwargs: Any) -> int:
+        """Return the figure: the count of ``queryset``."""
+        return self.queryset(user, **kwargs).count()
+
+
+class MeasureRegistry:
+    """Measures by code; registering a code twice is a programming error."""
+
+    def __init__(self) -> None:
+        self._measures: dict[str, Measure] = {}
+
+    def register(self, measure: Measure) -> Measure:
+        """Add ``measure``; refuse a duplicate code."""
+        if measure.code in self._measures:
+            raise ValueError(f"measure {measure.code!r} is registered twice")
+        self._measures[measure.code] = measure
+        return measure
+
+    def get(self, code: str) -> Measure:
+        """Return the measure registered under ``code``."""
+        return self._measures[code]
+
+    def all(self) -> list[Measure]:
+        """Return every measure, by code."""
+        return [self._measures[c] for c in sorted(self._measures)]
+
+
+registry = MeasureRegistry()

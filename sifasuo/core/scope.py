@@ -1,0 +1,111 @@
+"""Scope (DESIGN rule 1): every queryset that reaches a user goes through ``visible_to``.
+
+A record belongs to a unit (``scope_unit_field`` on the model). It is visible to users of
+that unit and of the units above it, to the units it is explicitly shared with
+(``scope_share_field``), and, for citizens, to its owner (``scope_citizen_field``). What a
+role may do at its own unit and below is the user's business (``User.scope_rules``), so
+``core`` needs no import of ``accounts``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+ACTIONS = ("view", "create", "change", "delete", "export", "reveal")
+OWN = "own"
+BELOW = "below"
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+def unit_lookup(model: type[models.Model]) -> str:
+    """Return the lookup from ``model`` to its owning unit ("" when the model is the unit)."""
+    return getattr(model, "scope_unit_field", "unit")
+
+
+def _prefix(lookup: str) -> str:
+    return f"{lookup}__" if lookup else ""
+
+
+def scope_q(model: type[models.Model], user: Any, action: str) -> Q | None:
+    """Return the filter of records of ``model`` that ``user`` may ``action``; None: nothing."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    q = Q(pk__in=[])
+    matched = False
+    citizen_field = getattr(model, "scope_citizen_field", None)
+    if citizen_field and getattr(user, "is_citizen", False) and action in ("view", "create"):
+        q |= Q(**{citizen_field: user})
+        matched = True
+    unit = getattr(user, "unit", None)
+    if unit is None:
+        return q if matched else None
+    prefix = _prefix(unit_lookup(model))
+    reach: Iterable[str] = user.scope_reach(model, action)
+    if OWN in reach:
+        q |= Q(**{f"{prefix}pk": unit.pk})
+        matched = True
+    if BELOW in reach:
+        q |= Q(**{f"{prefix}path__startswith": unit.path}) & ~Q(**{f"{prefix}pk": unit.pk})
+        matched = True
+    share_field = getattr(model, "scope_share_field", None)
+    if share_field and action == "view" and matched:
+        q |= Q(**{share_field: unit})
+    return q if matched else None
+
+
+class ScopedQuerySet(models.QuerySet[_M]):
+    """A queryset that knows how to restrict itself to what a user may see or do."""
+
+    def visible_to(self, user: Any, action: str = "view") -> ScopedQuerySet[_M]:
+        """Restrict to records ``user`` may ``action``."""
+        q = scope_q(self.model, user, action)
+        if q is None:
+            return self.none()
+        return self.filter(q).distinct() if getattr(self.model, "scope_share_field", None) else (
+            self.filter(q)
+        )
+
+
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+def get_for_user(
+    queryset: models.QuerySet[_M], user: Any, action: str = "view", **lookup: Any
+) -> _M:
+    """Return one record: 404 alike for missing and out of scope, 403 if the role lacks ``action``.
+
+    The queryset's manager must be scoped (``ScopedQuerySet``).
+    """
+    scoped = queryset.visible_to(user, "view")  # type: ignore[attr-defined]
+    try:
+        obj = scoped.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    if action != "view" and not (
+        queryset.visible_to(user, action).filter(pk=obj.pk).exists()  # type: ignore[attr-defined]
+    ):
+        raise PermissionDenied
+    return obj
+
+
+def assert_in_scope(obj: models.Model, user: Any, action: str = "change") -> None:
+    """After a write, inside the transaction: refuse if the record left the actor's scope.
+
+    ``user`` None is the system itself (a management command such as ``seed_demo``).
+    """
+    if user is None:
+        return
+    manager = type(obj)._default_manager
+    if not manager.visible_to(user, action).filter(pk=obj.pk).exists():  # type: ignore[attr-defined]
+        raise PermissionDenied

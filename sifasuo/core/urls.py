@@ -1,0 +1,13 @@
+"""Core routes."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from sifasuo.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("attachments/<uuid:public_id>/", views.attachment_download, name="attachment_download"),
+]

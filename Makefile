@@ -16,6 +16,7 @@ $(VENV)/.installed: pyproject.toml requirements/constraints.txt
 install: $(VENV)/.installed
 
 keys: install
+	@mkdir -p var
 	$(PY) -m config.devkeys
 
 migrate: keys

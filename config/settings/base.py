@@ -84,9 +84,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'sifasuo.sqlite3'}"
-    ),
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'sifasuo.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Writers take the lock at BEGIN, so the audit chain and numbering never race.
@@ -241,4 +239,4 @@ LOGGING = {
 }
 
 # Demo accounts' password when DEMO_PASSWORD is not set (passes the password policy).
-DEMO_PASSWORD_DEFAULT = "Sifasuo@Demo2024"
+DEMO_PASSWORD_DEFAULT = "Sifasuo@Demo2024"  # noqa: S105 - documented demo-only default

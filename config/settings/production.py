@@ -17,8 +17,15 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 OTP_ENFORCED_ROLES = env.list(
     "OTP_ENFORCED_ROLES",
-    default=["SYSTEM_ADMIN", "SECURITY_ADMIN", "AUDIT_ADMIN", "OFFICE_DIRECTOR", "OFFICE_CLERK",
-             "DISTRICT_OFFICER", "CITY_OFFICER"],
+    default=[
+        "SYSTEM_ADMIN",
+        "SECURITY_ADMIN",
+        "AUDIT_ADMIN",
+        "OFFICE_DIRECTOR",
+        "OFFICE_CLERK",
+        "DISTRICT_OFFICER",
+        "CITY_OFFICER",
+    ],
 )
 # Lockout counts must survive restarts and be shared by every worker.
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"

@@ -22,9 +22,11 @@ from sifasuo.accounts.forms import GENERIC_LOGIN_ERROR
 class TokenRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
-    otp = serializers.CharField(required=False, allow_blank=True, help_text=_(
-        "The current one-time code, required when the account has a confirmed device."
-    ))
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_("The current one-time code, required when the account has a confirmed device."),
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):  # type: ignore[type-arg]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -54,6 +54,10 @@ class AuditFilterForm(forms.Form):
         from sifasuo.core.choices import AuditOutcome
 
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = [("", _("All")), *AuditOutcome.choices]
+        outcome_field = cast(forms.ChoiceField, self.fields["outcome"])
+        outcome_field.choices = [
+            ("", _("All")),
+            *AuditOutcome.choices,
+        ]
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")

@@ -49,6 +49,6 @@ class CharacterClassesValidator:
             )
 
     def get_help_text(self) -> str:
-        return _(
-            "At least %(n)d of: upper-case letters, lower-case letters, digits, symbols."
-        ) % {"n": self.min_classes}
+        return _("At least %(n)d of: upper-case letters, lower-case letters, digits, symbols.") % {
+            "n": self.min_classes
+        }

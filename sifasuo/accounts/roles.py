@@ -50,13 +50,25 @@ _ALL = {OWN, BELOW}
 POLICIES: dict[str, dict[str, dict[str, set[str]]]] = {
     "business": {
         Role.CITY_OFFICER: {
-            "view": _ALL, "create": _OWN, "change": _OWN, "delete": _OWN, "export": _ALL,
+            "view": _ALL,
+            "create": _OWN,
+            "change": _OWN,
+            "delete": _OWN,
+            "export": _ALL,
         },
         Role.DISTRICT_OFFICER: {
-            "view": _ALL, "create": _OWN, "change": _OWN, "delete": _OWN, "export": _ALL,
+            "view": _ALL,
+            "create": _OWN,
+            "change": _OWN,
+            "delete": _OWN,
+            "export": _ALL,
         },
         Role.OFFICE_DIRECTOR: {
-            "view": _ALL, "create": _KEEP, "change": _KEEP, "delete": _KEEP, "export": _ALL,
+            "view": _ALL,
+            "create": _KEEP,
+            "change": _KEEP,
+            "delete": _KEEP,
+            "export": _ALL,
             "reveal": _ALL,
         },
         Role.OFFICE_CLERK: {"view": _ALL, "create": _KEEP, "change": _KEEP, "export": _ALL},
@@ -69,7 +81,11 @@ POLICIES: dict[str, dict[str, dict[str, set[str]]]] = {
         Role.OFFICE_CLERK: {"view": _ALL, "export": _ALL},
         Role.MEDIATOR: {"view": _OWN},
         Role.SYSTEM_ADMIN: {
-            "view": _ALL, "create": _ALL, "change": _ALL, "delete": _BELOW, "export": _ALL,
+            "view": _ALL,
+            "create": _ALL,
+            "change": _ALL,
+            "delete": _BELOW,
+            "export": _ALL,
         },
         Role.SECURITY_ADMIN: {"view": _ALL},
         Role.AUDIT_ADMIN: {"view": _ALL},

@@ -162,7 +162,9 @@ def otp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> list[st
     """Confirm enrolment with a first code; return fresh recovery codes (shown once)."""
     if not device.verify_token(token):
         audit.record("otp_enrol", actor=user, outcome=AuditOutcome.DENIED)
-        raise ApplicationError(_("The code is not correct. Try the current one."), field="otp_token")
+        raise ApplicationError(
+            _("The code is not correct. Try the current one."), field="otp_token"
+        )
     TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])

@@ -125,7 +125,17 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 AUDIT_EXPORT_HEADERS = [
-    "序号", "时间", "用户", "角色", "单位代码", "IP", "请求号", "操作", "对象类型", "对象ID", "结果",
+    "序号",
+    "时间",
+    "用户",
+    "角色",
+    "单位代码",
+    "IP",
+    "请求号",
+    "操作",
+    "对象类型",
+    "对象ID",
+    "结果",
 ]
 
 
@@ -138,8 +148,17 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         audit.record("export", actor=request.user, object_type="core.auditevent")
         rows = (
             [
-                e.seq, e.ts.isoformat(), e.actor_username, e.actor_roles, e.actor_unit_code,
-                e.ip or "", e.request_id, e.action, e.object_type, e.object_id, e.outcome,
+                e.seq,
+                e.ts.isoformat(),
+                e.actor_username,
+                e.actor_roles,
+                e.actor_unit_code,
+                e.ip or "",
+                e.request_id,
+                e.action,
+                e.object_type,
+                e.object_id,
+                e.outcome,
             ]
             for e in events[:50000]
         )

@@ -21,9 +21,9 @@ class ScopedViewSetMixin:
     use the action of the request (create, change, delete).
     """
 
-    queryset: QuerySet[Any]
+    queryset: Any
     request: Any
-    action: str | None
+    action: Any
 
     ACTION_MAP = {
         "list": "view",
@@ -50,7 +50,7 @@ class ScopedViewSetMixin:
         return obj
 
 
-class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg,misc]
     """A read-only API over a scoped model."""
 
 

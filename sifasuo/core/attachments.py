@@ -36,19 +36,22 @@ def attachment_create(
     if size > settings.ATTACHMENT_MAX_BYTES:
         limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
         raise ApplicationError(_("The file is larger than %(limit)d MB.") % {"limit": limit})
+    stream = uploaded.file
+    if stream is None:
+        raise ApplicationError(_("The upload is empty."))
     try:
-        file_type = sniff(uploaded.file)
+        file_type = sniff(stream)
     except UnsafeArchiveError as exc:
         raise ApplicationError(_("The file expands to more than the allowed size.")) from exc
-    if file_type not in settings.ATTACHMENT_ALLOWED_TYPES:
+    if file_type is None or file_type not in settings.ATTACHMENT_ALLOWED_TYPES:
         allowed = ", ".join(settings.ATTACHMENT_ALLOWED_TYPES)
         raise ApplicationError(
             _("This type of file is not accepted. Accepted types: %(allowed)s.")
             % {"allowed": allowed}
         )
-    uploaded.file.seek(0)
-    checksum = sm3(uploaded.file.read())
-    uploaded.file.seek(0)
+    stream.seek(0)
+    checksum = sm3(stream.read())
+    stream.seek(0)
     attachment = Attachment(
         unit=unit,
         original_name=_clean_name(uploaded.name or "file"),

@@ -30,9 +30,7 @@ def fingerprint(payload: Any) -> str:
     return hashlib.sha256(data.encode()).hexdigest()
 
 
-def submit_once(
-    *, user: Any, token: str, payload: Any, create: Callable[[], _M]
-) -> _M:
+def submit_once(*, user: Any, token: str, payload: Any, create: Callable[[], _M]) -> _M:
     """Run ``create`` once per (user, token); a replay raises ``ReplayedSubmission``.
 
     The token row is inserted in the same transaction as the record, so two concurrent

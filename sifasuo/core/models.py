@@ -60,8 +60,12 @@ class BaseModel(models.Model):
         )
         if not updated and base_qs.filter(pk=pk_val).exists():
             raise ConcurrentModificationError(
-                str(_("This record was changed by someone else after you opened it. "
-                      "Reload it and make your change again."))
+                str(
+                    _(
+                        "This record was changed by someone else after you opened it. "
+                        "Reload it and make your change again."
+                    )
+                )
             )
         if updated:
             self.version = loaded + 1
@@ -114,7 +118,7 @@ class AuditEvent(models.Model):
 
 
 class Holiday(models.Model):
-    """A day that breaks the Monday–Friday rule: a public holiday, or a make-up working day (调休)."""
+    """A day off the Monday–Friday rule: a public holiday, or a make-up working day (调休)."""
 
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=DayKind.choices)

@@ -15,12 +15,13 @@ class RequestContext:
     user_agent: str = ""
 
 
-_current: ContextVar[RequestContext] = ContextVar("sifasuo_request", default=RequestContext())
+EMPTY = RequestContext()
+_current: ContextVar[RequestContext | None] = ContextVar("sifasuo_request", default=None)
 
 
 def current() -> RequestContext:
     """Return the context of the request being served (empty outside a request)."""
-    return _current.get()
+    return _current.get() or EMPTY
 
 
 def set_current(context: RequestContext) -> object:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -72,8 +72,10 @@ class ScopedQuerySet(models.QuerySet[_M]):
         q = scope_q(self.model, user, action)
         if q is None:
             return self.none()
-        return self.filter(q).distinct() if getattr(self.model, "scope_share_field", None) else (
-            self.filter(q)
+        return (
+            self.filter(q).distinct()
+            if getattr(self.model, "scope_share_field", None)
+            else (self.filter(q))
         )
 
 
@@ -90,7 +92,7 @@ def get_for_user(
     scoped = queryset.visible_to(user, "view")  # type: ignore[attr-defined]
     try:
         obj = scoped.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError) as exc:
+    except (ObjectDoesNotExist, ValueError) as exc:
         raise Http404 from exc
     if action != "view" and not (
         queryset.visible_to(user, action).filter(pk=obj.pk).exists()  # type: ignore[attr-defined]

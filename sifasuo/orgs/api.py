@@ -22,8 +22,16 @@ class OfficeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = Unit
         fields = [
-            "id", "code", "name", "district_code", "division_district_code", "town_code",
-            "address", "phone", "opening_hours", "is_demo_contact",
+            "id",
+            "code",
+            "name",
+            "district_code",
+            "division_district_code",
+            "town_code",
+            "address",
+            "phone",
+            "opening_hours",
+            "is_demo_contact",
         ]
 
     def get_town_code(self, obj: Unit) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -21,10 +21,12 @@ class LocatorForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         district = self.data.get("district", "") if self.is_bound else ""
-        self.fields["district"].choices = [("", _("All districts"))] + [
+        district_field = cast(forms.ChoiceField, self.fields["district"])
+        district_field.choices = [("", _("All districts"))] + [
             (d.code, d.name) for d in selectors.districts()
         ]
-        self.fields["town"].choices = [("", _("All towns and streets"))] + [
+        town_field = cast(forms.ChoiceField, self.fields["town"])
+        town_field.choices = [("", _("All towns and streets"))] + [
             (t.code, t.name) for t in selectors.towns(district)
         ]
         for field in self.fields.values():
@@ -42,7 +44,11 @@ class UnitFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("All kinds")), *UnitKind.choices]
+        kind_field = cast(forms.ChoiceField, self.fields["kind"])
+        kind_field.choices = [
+            ("", _("All kinds")),
+            *UnitKind.choices,
+        ]
         for field in self.fields.values():
             field.widget.attrs.setdefault(
                 "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"

@@ -93,7 +93,10 @@ def _validate_rows(rows: list[dict[str, str]]) -> tuple[list[dict[str, Any]], li
         others = [c.strip() for c in re.split(r"[,，]", row["其他服务镇街代码"]) if c.strip()]
         unknown = [c for c in others if c not in towns]
         if unknown:
-            err("其他服务镇街代码", _("Unknown town codes: %(codes)s") % {"codes": ", ".join(unknown)})
+            err(
+                "其他服务镇街代码",
+                _("Unknown town codes: %(codes)s") % {"codes": ", ".join(unknown)},
+            )
         bureau = bureaus.get(row["管理单位代码"])
         if bureau is None:
             err("管理单位代码", _("Not the code of a city, district or development-zone bureau."))
@@ -135,8 +138,7 @@ def office_import(*, actor: Any, stream: IO[bytes]) -> ImportResult:
         clean, errors = _validate_rows(rows)
         result = ImportResult(errors=errors)
         if not errors:
-            result = _apply_office_rows(actor, clean, digest)
-            return result
+            return _apply_office_rows(actor, clean, digest)
     audit.record(
         "import_rejected",
         actor=actor,
@@ -153,8 +155,9 @@ def _apply_office_rows(actor: Any, rows: list[dict[str, Any]], digest: str) -> I
     for row in rows:
         office = Unit.objects.filter(code=row["code"]).first()
         if office is not None and office.kind != UnitKind.OFFICE:
-            raise ApplicationError(_("Code %(code)s belongs to a unit that is not an office.")
-                                   % {"code": row["code"]})
+            raise ApplicationError(
+                _("Code %(code)s belongs to a unit that is not an office.") % {"code": row["code"]}
+            )
         created = office is None
         office = office or Unit(code=row["code"], kind=UnitKind.OFFICE, created_by=actor)
         office.name = row["name"]

@@ -47,11 +47,15 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     units = sort(request, selectors.unit_list(user=request.user, **filters), UNIT_SORTS)
     if request.GET.get("export") == "xlsx":
-        units = Unit.objects.visible_to(request.user, "export").filter(
-            pk__in=units.values("pk")
-        ).select_related("parent", "division").prefetch_related("other_divisions")
-        audit.record("export", actor=request.user, object_type="orgs.unit",
-                     changes={"rows": units.count()})
+        units = (
+            Unit.objects.visible_to(request.user, "export")
+            .filter(pk__in=units.values("pk"))
+            .select_related("parent", "division")
+            .prefetch_related("other_divisions")
+        )
+        audit.record(
+            "export", actor=request.user, object_type="orgs.unit", changes={"rows": units.count()}
+        )
         content = build_workbook(
             "units", services.OFFICE_COLUMNS, services.office_rows(units.order_by("code"))
         )
@@ -101,4 +105,6 @@ def office_import(request: HttpRequest) -> HttpResponse:
 @require_GET
 def office_template(request: HttpRequest) -> HttpResponse:
     """The empty office workbook with its header row."""
-    return xlsx_response("offices-template.xlsx", build_workbook("offices", services.OFFICE_COLUMNS, []))
+    return xlsx_response(
+        "offices-template.xlsx", build_workbook("offices", services.OFFICE_COLUMNS, [])
+    )

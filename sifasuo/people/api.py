@@ -25,8 +25,17 @@ class PersonSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = Person
-        fields = ["id", "name", "sex", "birth_date", "id_type", "id_number", "phone", "address",
-                  "unit_code"]
+        fields = [
+            "id",
+            "name",
+            "sex",
+            "birth_date",
+            "id_type",
+            "id_number",
+            "phone",
+            "address",
+            "unit_code",
+        ]
 
 
 class PersonLookupSerializer(serializers.Serializer):  # type: ignore[type-arg]

@@ -54,8 +54,11 @@ class RevealForm(StyledForm):
     """Reveal a masked value: the reason is required and audited."""
 
     field = forms.ChoiceField(
-        choices=[("id_number", _("Document number")), ("phone", _("Phone")),
-                 ("address", _("Address"))],
+        choices=[
+            ("id_number", _("Document number")),
+            ("phone", _("Phone")),
+            ("address", _("Address")),
+        ],
         widget=forms.HiddenInput,
     )
     reason = forms.CharField(label=_("Reason"), max_length=200)

@@ -122,6 +122,7 @@ def person_reveal(*, actor: Any, person: Person, field: str, reason: str) -> str
         )
         raise PermissionDenied
     with transaction.atomic():
-        audit.record("reveal", actor=actor, obj=person, reason=reason.strip(),
-                     changes={"field": field})
+        audit.record(
+            "reveal", actor=actor, obj=person, reason=reason.strip(), changes={"field": field}
+        )
     return str(getattr(person, field))

@@ -41,11 +41,22 @@ def person_list(request: HttpRequest) -> HttpResponse:
     people = sort(request, selectors.person_list(user=request.user, **filters), SORTS)
     if request.GET.get("export") == "xlsx":
         people = people.filter(pk__in=Person.objects.visible_to(request.user, "export"))
-        audit.record("export", actor=request.user, object_type="people.person",
-                     changes={"rows": people.count()})
+        audit.record(
+            "export",
+            actor=request.user,
+            object_type="people.person",
+            changes={"rows": people.count()},
+        )
         rows = (
-            [p.name, p.get_sex_display(), p.birth_date or "", p.get_id_type_display(),
-             p.id_number_masked, p.phone_masked, p.unit.name]
+            [
+                p.name,
+                p.get_sex_display(),
+                p.birth_date or "",
+                p.get_id_type_display(),
+                p.id_number_masked,
+                p.phone_masked,
+                p.unit.name,
+            ]
             for p in people
         )
         return xlsx_response("people.xlsx", build_workbook("people", EXPORT_HEADERS, rows))
@@ -85,9 +96,14 @@ def person_search_results(request: HttpRequest, token: str) -> HttpResponse:
     if ids is None:
         raise Http404
     people = Person.objects.visible_to(request.user).filter(public_id__in=ids)
-    context = {"filter_form": PersonFilterForm(), "search_form": PersonSearchForm(),
-               "is_search": True, "sort_links": {}, "export_url": None,
-               **paginate(request, people)}
+    context = {
+        "filter_form": PersonFilterForm(),
+        "search_form": PersonSearchForm(),
+        "is_search": True,
+        "sort_links": {},
+        "export_url": None,
+        **paginate(request, people),
+    }
     return render(request, "people/person_list.html", context)
 
 
@@ -101,8 +117,12 @@ def person_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "people/person_detail.html",
-        {"person": person, "can_reveal": can_reveal, "can_change": can_change,
-         "reveal_form": RevealForm()},
+        {
+            "person": person,
+            "can_reveal": can_reveal,
+            "can_change": can_change,
+            "reveal_form": RevealForm(),
+        },
     )
 
 
@@ -145,8 +165,10 @@ def person_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k in services.EDITABLE}
         try:
             services.person_update(
-                actor=request.user, person=person,
-                version=form.cleaned_data["version"] or person.version, **data,
+                actor=request.user,
+                person=person,
+                version=form.cleaned_data["version"] or person.version,
+                **data,
             )
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)

@@ -19,6 +19,5 @@ class Command(BaseCommand):
         accounts = create_demo_accounts()
         people = create_demo_people()
         self.stdout.write(
-            f"demo data: {offices} new offices, {len(accounts)} demo accounts, "
-            f"{people} new people"
+            f"demo data: {offices} new offices, {len(accounts)} demo accounts, {people} new people"
         )

@@ -13,7 +13,7 @@ class Command(BaseCommand):
     help = "Print the demo accounts and their password."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write("\n演示账号 / demo accounts (password: %s)" % demo_password())
+        self.stdout.write(f"\n演示账号 / demo accounts (password: {demo_password()})")
         for username, unit_code, role, display_name in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<20} {role:<18} {unit_code:<14} {display_name}")
         self.stdout.write("Citizens' site: /portal/   office locator: /locator/\n")

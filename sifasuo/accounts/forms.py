@@ -61,3 +61,62 @@ class AuditFilterForm(forms.Form):
         ]
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
+
+
+class UserFilterForm(forms.Form):
+    """Filter the account list."""
+
+    q = forms.CharField(label=_("Username or name"), required=False, max_length=60)
+    unit_code = forms.CharField(label=_("Unit code"), required=False, max_length=20)
+    role = forms.ChoiceField(label=_("Role"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from sifasuo.accounts.roles import Role
+
+        super().__init__(*args, **kwargs)
+        role_field = cast(forms.ChoiceField, self.fields["role"])
+        role_field.choices = [("", _("All roles")), *Role.choices]
+
+
+class UserCreateForm(forms.Form):
+    """A new staff account (the system administrator's form)."""
+
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[A-Za-z0-9_.-]+$",
+        error_messages={"invalid": _("Letters, digits and _ . - only.")},
+    )
+    display_name = forms.CharField(label=_("Display name"), max_length=60)
+    unit_code = forms.CharField(label=_("Unit code"), max_length=20)
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(render_value=False),
+        strip=False,
+        help_text=_("At least 12 characters, three of: upper-case, lower-case, digits, symbols."),
+    )
+
+    def clean_unit_code(self) -> Any:
+        from sifasuo.orgs.models import Unit
+
+        code = self.cleaned_data["unit_code"].strip()
+        unit = Unit.objects.filter(code=code).first()
+        if unit is None:
+            raise forms.ValidationError(_("No unit has this code."))
+        return unit
+
+
+class UserRolesForm(forms.Form):
+    """The roles of one account (the security administrator's form)."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from sifasuo.accounts.roles import Role
+
+        super().__init__(*args, **kwargs)
+        roles_field = cast(forms.MultipleChoiceField, self.fields["roles"])
+        roles_field.choices = [(r.value, r.label) for r in Role if r != Role.CITIZEN]

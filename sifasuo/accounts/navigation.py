@@ -34,6 +34,12 @@ ENTRIES: list[NavEntry] = [
         "diagram-3",
     ),
     NavEntry(_("People"), "people:person_list", BUSINESS_ROLES, "people"),
+    NavEntry(
+        _("Accounts"),
+        "accounts:user_list",
+        frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}),
+        "person-gear",
+    ),
     NavEntry(_("Audit trail"), "accounts:audit_list", frozenset({Role.AUDIT_ADMIN}), "journal"),
     NavEntry(_("Two-factor login"), "accounts:otp_setup", frozenset(Role) - {Role.CITIZEN}, "key"),
 ]
@@ -48,6 +54,14 @@ def items_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
     """Return the entries ``user``'s roles allow, as dicts for templates."""
     if not getattr(user, "is_authenticated", False):
         return []
+    from django.conf import settings
+
+    if (
+        settings.OTP_ENFORCED_ROLES
+        and user.has_role(*settings.OTP_ENFORCED_ROLES)
+        and not user.is_verified()
+    ):
+        return []  # nothing to navigate to before the second factor
     items = []
     for entry in ENTRIES:
         if entry.roles & user.role_codes:

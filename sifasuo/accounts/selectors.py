@@ -6,7 +6,8 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from sifasuo.accounts.models import User
@@ -32,3 +33,28 @@ def audit_events_for(user: User, filters: dict[str, Any]) -> QuerySet[AuditEvent
         end = datetime.combine(filters["end"], time.min, tzinfo=tz) + timedelta(days=1)
         qs = qs.filter(ts__lt=end)
     return qs.order_by("-seq")
+
+
+def users_for_admin(
+    user: User, *, q: str = "", unit_code: str = "", role: str = ""
+) -> QuerySet[User]:
+    """Return staff accounts for the system or security administrator; others are refused."""
+    if not user.has_role(Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
+        raise PermissionDenied
+    qs = User.objects.filter(kind="STAFF").select_related("unit").prefetch_related("user_roles")
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
+    if unit_code:
+        qs = qs.filter(unit__path__contains=f"/{unit_code}/")
+    if role:
+        qs = qs.filter(user_roles__role=role)
+    return qs.order_by("username").distinct()
+
+
+def user_for_admin(user: User, pk: int) -> User:
+    """Return one staff account for an administrator (404 if missing, 403 for others)."""
+    qs = users_for_admin(user)
+    try:
+        return qs.get(pk=pk)
+    except User.DoesNotExist as exc:
+        raise Http404 from exc

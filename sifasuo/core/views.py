@@ -23,6 +23,21 @@ def attachment_download(request: HttpRequest, public_id: str) -> FileResponse:
     return response
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Refuse a forged or stale form with a clear page; audited (ASVS 7.1.3)."""
+    from django.shortcuts import render
+
+    user = getattr(request, "user", None)
+    audit.record(
+        "csrf_failure",
+        actor=user if user is not None and user.is_authenticated else None,
+        object_type="request",
+        object_id=request.path[:64],
+        outcome="DENIED",
+    )
+    return render(request, "403_csrf.html", status=403)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """Render the generic 500 page with the request id and nothing else."""
     template = loader.get_template("500.html")

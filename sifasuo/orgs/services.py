@@ -187,6 +187,26 @@ def _apply_office_rows(actor: Any, rows: list[dict[str, Any]], digest: str) -> I
     return result
 
 
+UNIT_COLUMNS = ["单位代码", "名称", "类型", "上级单位代码", "镇街代码", "地址", "电话", "办公时间"]
+
+
+def unit_rows(units: Any) -> list[list[str]]:
+    """Return the rows of the general unit workbook (every kind of unit)."""
+    return [
+        [
+            u.code,
+            u.name,
+            str(u.get_kind_display()),
+            u.parent.code if u.parent else "",
+            u.division.code if u.division else "",
+            u.address,
+            u.phone,
+            u.opening_hours,
+        ]
+        for u in units
+    ]
+
+
 def office_rows(offices: Any) -> list[list[str]]:
     """Return the rows of the office workbook (same columns as the import)."""
     return [

@@ -68,6 +68,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         "sort_links": sort_links(request, UNIT_SORTS),
         "export_url": "?" + params.urlencode(),
         "import_url": reverse("orgs:office_import") if can_import else None,
+        "office_export_url": reverse("orgs:office_export"),
         **paginate(request, units),
     }
     return render(request, "orgs/unit_list.html", context)
@@ -100,6 +101,23 @@ def office_import(request: HttpRequest) -> HttpResponse:
         else:
             context["errors"] = [vars(e) for e in result.errors]
     return render(request, "orgs/office_import.html", context)
+
+
+@require_GET
+def office_export(request: HttpRequest) -> HttpResponse:
+    """The offices in scope in the import workbook's columns (edit and import it back)."""
+    offices = (
+        Unit.objects.visible_to(request.user, "export")
+        .filter(kind="OFFICE")
+        .select_related("parent", "division")
+        .prefetch_related("other_divisions")
+        .order_by("code")
+    )
+    audit.record(
+        "export", actor=request.user, object_type="orgs.unit", changes={"rows": offices.count()}
+    )
+    content = build_workbook("offices", services.OFFICE_COLUMNS, services.office_rows(offices))
+    return xlsx_response("offices.xlsx", content)
 
 
 @require_GET

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework import exceptions, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from sifasuo.core import audit
 from sifasuo.core.errors import ApplicationError
 
 
@@ -41,13 +43,30 @@ class ScopedViewSetMixin:
         return self.queryset.visible_to(self.request.user, "view")  # type: ignore[attr-defined]
 
     def get_object(self) -> Any:
-        obj = super().get_object()  # type: ignore[misc]
         action = self.scope_action()
+        try:
+            obj = super().get_object()  # type: ignore[misc]
+        except Http404:
+            self._audit_hidden(action)
+            raise
         if action != "view":
-            allowed = self.queryset.visible_to(self.request.user, action)  # type: ignore[attr-defined]
+            allowed = self.queryset.visible_to(self.request.user, action)
             if not allowed.filter(pk=obj.pk).exists():
+                audit.record(action, actor=self.request.user, obj=obj, outcome="DENIED")
                 raise exceptions.PermissionDenied
         return obj
+
+    def _audit_hidden(self, action: str) -> None:
+        """Audit a request for a record that exists but is out of the caller's scope."""
+        lookup_field = getattr(self, "lookup_field", "pk")
+        kwargs = getattr(self, "kwargs", {})
+        value = kwargs.get(getattr(self, "lookup_url_kwarg", None) or lookup_field)
+        try:
+            hidden = self.queryset.model._default_manager.filter(**{lookup_field: value}).first()
+        except (ValueError, TypeError, DjangoValidationError):
+            hidden = None
+        if hidden is not None:
+            audit.record(action, actor=self.request.user, obj=hidden, outcome="DENIED")
 
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg,misc]

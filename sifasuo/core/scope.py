@@ -89,14 +89,24 @@ def get_for_user(
 
     The queryset's manager must be scoped (``ScopedQuerySet``).
     """
+    from sifasuo.core import audit  # audit imports models, which import this module
+
     scoped = queryset.visible_to(user, "view")  # type: ignore[attr-defined]
     try:
         obj = scoped.get(**lookup)
     except (ObjectDoesNotExist, ValueError) as exc:
+        # Audit an attempt on a record that exists out of scope; answer 404 either way.
+        try:
+            hidden = queryset.model._default_manager.filter(**lookup).first()
+        except ValueError:
+            hidden = None
+        if hidden is not None:
+            audit.record(action, actor=user, obj=hidden, outcome="DENIED")
         raise Http404 from exc
     if action != "view" and not (
         queryset.visible_to(user, action).filter(pk=obj.pk).exists()  # type: ignore[attr-defined]
     ):
+        audit.record(action, actor=user, obj=obj, outcome="DENIED")
         raise PermissionDenied
     return obj
 

@@ -101,9 +101,11 @@ class UserRole(models.Model):
             models.UniqueConstraint(
                 fields=["user", "admin_slot"], name="accounts_userrole_one_admin_role"
             ),
+            # "admin_slot IS NOT NULL" keeps the check from passing as SQL NULL (unknown)
+            # when an administrator role comes without its slot.
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=sorted(ADMIN_ROLES), admin_slot="ADMIN")
+                    Q(role__in=sorted(ADMIN_ROLES), admin_slot__isnull=False, admin_slot="ADMIN")
                     | (~Q(role__in=sorted(ADMIN_ROLES)) & Q(admin_slot__isnull=True))
                 ),
                 name="accounts_userrole_admin_slot_matches",

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
-from rest_framework import exceptions, status, viewsets
+from rest_framework import exceptions, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -84,9 +84,5 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
-    response = drf_exception_handler(exc, context)
-    if response is not None and response.status_code == status.HTTP_403_FORBIDDEN:
-        request = context.get("request")
-        if request is not None and not request.user.is_authenticated:
-            response.status_code = status.HTTP_401_UNAUTHORIZED
-    return response
+    # Anonymous calls get 401 from DRF itself: the token authenticator names its scheme.
+    return drf_exception_handler(exc, context)

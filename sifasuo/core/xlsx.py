@@ -61,6 +61,13 @@ def _quote(name: str) -> str:
     return quote(name)
 
 
+def _restore(text: str) -> str:
+    """Undo ``neutralise`` on a cell we exported, so a re-import gets the value back."""
+    if text.startswith("'") and text[1:2] and text[1:2] in FORMULA_PREFIXES:
+        return text[1:]
+    return text
+
+
 def read_rows(stream: IO[bytes], *, expected_headers: Sequence[str]) -> list[dict[str, str]]:
     """Read the first sheet into dicts keyed by header, after size, zip and header checks.
 
@@ -94,7 +101,7 @@ def read_rows(stream: IO[bytes], *, expected_headers: Sequence[str]) -> list[dic
             raise ApplicationError(
                 _("The file has more than %(max)d rows.") % {"max": MAX_IMPORT_ROWS}
             )
-        cells = ["" if v is None else str(v).strip() for v in values]
+        cells = [_restore("" if v is None else str(v).strip()) for v in values]
         cells += [""] * (len(header) - len(cells))
         record = dict(zip(header, cells, strict=False))
         record[ROW_KEY] = str(row_number)

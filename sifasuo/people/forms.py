@@ -36,6 +36,48 @@ class PersonForm(StyledForm):
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
 
 
+SENSITIVE_FIELDS = ("id_number", "phone", "address")
+
+
+class PersonEditForm(PersonForm):
+    """Edit a person without showing the stored document number, phone or address.
+
+    Those fields start empty (the masked value is shown as a hint); empty means "keep",
+    and a value is removed only by ticking it under "clear".
+    """
+
+    clear = forms.MultipleChoiceField(
+        label=_("Clear these values"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("id_number", _("Document number")),
+            ("phone", _("Phone")),
+            ("address", _("Address")),
+        ],
+    )
+
+    def __init__(self, *args: Any, masked: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in SENSITIVE_FIELDS:
+            field = self.fields[name]
+            self.initial.pop(name, None)
+            if masked.get(name):
+                field.widget.attrs["placeholder"] = masked[name]
+                field.help_text = _("Leave empty to keep the current value.")
+
+    def changes(self) -> dict[str, Any]:
+        """Return the changed fields: sensitive ones only when typed in or cleared."""
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("form_token", "version")}
+        cleared = set(data.pop("clear", []))
+        for name in SENSITIVE_FIELDS:
+            if name in cleared:
+                data[name] = ""
+            elif not data.get(name):
+                data.pop(name, None)
+        return data
+
+
 class PersonFilterForm(StyledForm):
     """Filter the person list."""
 

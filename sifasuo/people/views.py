@@ -20,7 +20,13 @@ from sifasuo.core.listing import paginate, sort, sort_links
 from sifasuo.core.scope import get_for_user
 from sifasuo.core.xlsx import build_workbook, xlsx_response
 from sifasuo.people import selectors, services
-from sifasuo.people.forms import PersonFilterForm, PersonForm, PersonSearchForm, RevealForm
+from sifasuo.people.forms import (
+    PersonEditForm,
+    PersonFilterForm,
+    PersonForm,
+    PersonSearchForm,
+    RevealForm,
+)
 from sifasuo.people.models import Person
 
 SORTS = ("name", "created_at")
@@ -155,20 +161,24 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """Edit a person; a stale form is refused with a clear message."""
+    """Edit a person; stored numbers are never shown, and a stale form is refused."""
     _mark_personal(request)
     person = get_for_user(Person.objects.all(), request.user, "change", public_id=public_id)
-    initial = {f: getattr(person, f) for f in services.EDITABLE}
+    initial: dict[str, Any] = {f: getattr(person, f) for f in services.EDITABLE}
     initial["version"] = person.version
-    form = PersonForm(request.POST or None, initial=initial)
+    masked = {
+        "id_number": person.id_number_masked,
+        "phone": person.phone_masked,
+        "address": person.address_masked,
+    }
+    form = PersonEditForm(request.POST or None, initial=initial, masked=masked)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k in services.EDITABLE}
         try:
             services.person_update(
                 actor=request.user,
                 person=person,
                 version=form.cleaned_data["version"] or person.version,
-                **data,
+                **form.changes(),
             )
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)

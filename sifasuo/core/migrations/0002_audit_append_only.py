@@ -32,7 +32,9 @@ SQLITE_DOWN = [
 
 def _run(schema_editor, statements):
     for statement in statements:
-        schema_editor.execute(statement)
+        # params=None: the SQL is sent as is (PostgreSQL's schema editor would otherwise
+        # read the "%" of RAISE EXCEPTION's format string as a query placeholder).
+        schema_editor.execute(statement, params=None)
 
 
 def forwards(apps, schema_editor):

@@ -1,0 +1,231 @@
+"""Login policy: password rules, lockout without a hint, idle and absolute session limits."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from freezegun import freeze_time
+
+from sifasuo.accounts import services
+from sifasuo.accounts.backends import StaffModelBackend
+from sifasuo.accounts.models import User
+from sifasuo.core.models import AuditEvent
+from tests.conftest import PASSWORD
+
+LOGIN_URL = "/accounts/login/"
+GENERIC_ERROR = "用户名或密码错误。"
+
+
+def _codes(password: str, user: User | None = None) -> set[str]:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        return {error.code for error in exc.error_list}
+    return set()
+
+
+def _login(client: Client, username: str, password: str):
+    return client.post(LOGIN_URL, {"username": username, "password": password})
+
+
+def _normalised(response) -> str:
+    """The page without what differs on every response (CSRF token, CSP nonce)."""
+    body = response.content.decode()
+    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", body)
+    body = re.sub(r'name="csrf-token" content="[^"]+"', "CSRF", body)
+    return re.sub(r'nonce="[^"]+"', "NONCE", body)
+
+
+def _logged_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+@pytest.mark.parametrize(
+    ("password", "code"),
+    [
+        ("Abc12345", "password_too_short"),
+        ("password1234", "password_too_common"),
+        ("aaaaaaaaaaaa", "password_too_simple"),
+        ("Aa1!" * 32 + "x", "password_too_long"),
+        ("123456789012", "password_entirely_numeric"),
+    ],
+)
+def test_weak_passwords_are_refused(db, password, code):
+    assert code in _codes(password)
+
+
+@pytest.mark.parametrize("password", ["Xian-Sifa-2024", "correct horse Battery", "Aa1!" * 32])
+def test_good_passwords_are_accepted(db, password):
+    assert _codes(password) == set()
+
+
+def test_a_password_like_the_username_is_refused(office_clerk):
+    assert "password_too_similar" in _codes("Xiyilu_clerk1", office_clerk)
+
+
+def test_the_correct_password_logs_in(client, office_clerk):
+    # when
+    response = _login(client, "xiyilu_clerk", PASSWORD)
+    # then
+    assert response.status_code == 302
+    assert _logged_in(client)
+
+
+def test_five_failures_lock_the_account_without_saying_so(client, office_clerk):
+    # given
+    for _ in range(4):
+        _login(client, "xiyilu_clerk", "Wrong-password-1")
+    wrong = _login(client, "xiyilu_clerk", "Wrong-password-1")
+    # when
+    locked = _login(client, "xiyilu_clerk", PASSWORD)
+    # then
+    assert not _logged_in(client)
+    assert locked.status_code == wrong.status_code == 200
+    assert GENERIC_ERROR in locked.content.decode()
+    assert _normalised(locked) == _normalised(wrong)
+    assert AuditEvent.objects.filter(action="lockout", actor_username="xiyilu_clerk").exists()
+
+
+def test_the_lockout_also_holds_from_another_address(office_clerk):
+    # given
+    for _ in range(5):
+        _login(Client(REMOTE_ADDR="10.0.0.1"), "xiyilu_clerk", "Wrong-password-1")
+    # when
+    client = Client(REMOTE_ADDR="10.0.0.2")
+    response = _login(client, "xiyilu_clerk", PASSWORD)
+    # then
+    assert response.status_code == 200
+    assert not _logged_in(client)
+
+
+def test_a_security_administrator_lifts_the_lockout(client, office_clerk, secadmin):
+    # given
+    for _ in range(5):
+        _login(client, "xiyilu_clerk", "Wrong-password-1")
+    # when
+    services.user_unlock(actor=secadmin, username="xiyilu_clerk")
+    response = _login(client, "xiyilu_clerk", PASSWORD)
+    # then
+    assert response.status_code == 302
+    assert _logged_in(client)
+    assert AuditEvent.objects.filter(action="unlock", actor=secadmin).exists()
+
+
+def test_a_system_administrator_may_not_lift_a_lockout(client, office_clerk, sysadmin):
+    # given
+    for _ in range(5):
+        _login(client, "xiyilu_clerk", "Wrong-password-1")
+    # when / then
+    with pytest.raises(PermissionDenied):
+        services.user_unlock(actor=sysadmin, username="xiyilu_clerk")
+    assert _login(client, "xiyilu_clerk", PASSWORD).status_code == 200
+    assert not _logged_in(client)
+
+
+def test_the_lockout_ends_after_the_cool_off(office_clerk):
+    # given
+    with freeze_time("2024-10-08 09:00:00") as frozen:
+        for _ in range(5):
+            _login(Client(), "xiyilu_clerk", "Wrong-password-1")
+        # when
+        frozen.tick(timedelta(minutes=31))
+        client = Client()
+        response = _login(client, "xiyilu_clerk", PASSWORD)
+        # then
+        assert response.status_code == 302
+        assert _logged_in(client)
+
+
+def test_an_unknown_user_gets_the_same_answer(client, office_clerk):
+    # given
+    known = _login(Client(), "xiyilu_clerk", "Wrong-password-1")
+    # when
+    unknown = _login(client, "nobody_at_all", "Wrong-password-1")
+    # then
+    assert unknown.status_code == known.status_code == 200
+    assert GENERIC_ERROR in unknown.content.decode()
+    assert _normalised(unknown).replace("nobody_at_all", "USER") == _normalised(known).replace(
+        "xiyilu_clerk", "USER"
+    )
+
+
+def test_an_inactive_user_gets_the_same_answer(client, office_clerk):
+    # given
+    User.objects.filter(pk=office_clerk.pk).update(is_active=False)
+    # when
+    response = _login(client, "xiyilu_clerk", PASSWORD)
+    # then
+    assert response.status_code == 200
+    assert GENERIC_ERROR in response.content.decode()
+    assert not _logged_in(client)
+
+
+def test_a_superuser_cannot_log_in(client, city_officer):
+    # given
+    User.objects.create_superuser(
+        "root_account", password="Root-Password-2024", unit=city_officer.unit
+    )
+    # when
+    response = _login(client, "root_account", "Root-Password-2024")
+    # then
+    assert response.status_code == 200
+    assert GENERIC_ERROR in response.content.decode()
+    assert not _logged_in(client)
+    credentials = {"username": "root_account", "password": "Root-Password-2024"}
+    assert StaffModelBackend().authenticate(None, **credentials) is None
+    assert ModelBackend().authenticate(None, **credentials) is not None  # the password is right
+
+
+def test_login_and_failures_are_audited(client, office_clerk):
+    # when
+    _login(client, "xiyilu_clerk", "Wrong-password-1")
+    _login(client, "xiyilu_clerk", PASSWORD)
+    # then
+    actions = list(
+        AuditEvent.objects.filter(actor_username="xiyilu_clerk")
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
+    assert actions[-2:] == ["login_failed", "login"]
+    failed = AuditEvent.objects.filter(action="login_failed").last()
+    assert "Wrong-password-1" not in str(failed.changes)
+
+
+def test_an_idle_session_ends_after_thirty_minutes(office_clerk):
+    with freeze_time("2024-10-08 09:00:00") as frozen:
+        # given
+        client = Client()
+        assert _login(client, "xiyilu_clerk", PASSWORD).status_code == 302
+        frozen.tick(timedelta(minutes=29))
+        assert client.get("/").status_code == 200
+        # when
+        frozen.tick(timedelta(minutes=31))
+        response = client.get("/")
+    # then
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN_URL)
+
+
+def test_a_session_ends_eight_hours_after_login_however_active(office_clerk):
+    with freeze_time("2024-10-08 09:00:00") as frozen:
+        # given: a request every 20 minutes for eight hours
+        client = Client()
+        assert _login(client, "xiyilu_clerk", PASSWORD).status_code == 302
+        for _ in range(24):
+            frozen.tick(timedelta(minutes=20))
+            assert client.get("/").status_code == 200
+        # when
+        frozen.tick(timedelta(minutes=20))
+        response = client.get("/")
+        after = client.get("/")
+    # then
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN_URL)
+    assert after.status_code == 302
+    assert not _logged_in(client)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token
@@ -52,7 +53,14 @@ class TokenView(APIView):
         user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None:
             return Response({"detail": GENERIC_LOGIN_ERROR}, status=status.HTTP_400_BAD_REQUEST)
-        if services.has_confirmed_device(user) and match_token(user, data.get("otp", "")) is None:
+        otp = data.get("otp", "")
+        # No code is no attempt: only a wrong code counts against the device's throttle.
+        # A role that must use two-factor login gets no token before it has enrolled.
+        has_device = services.has_confirmed_device(user)
+        enforced = user.has_role(*settings.OTP_ENFORCED_ROLES)  # type: ignore[attr-defined]
+        if (has_device or enforced) and (
+            not otp or not has_device or match_token(user, otp) is None
+        ):
             return Response(
                 {"detail": _("A valid one-time code is required.")},
                 status=status.HTTP_400_BAD_REQUEST,

@@ -7,9 +7,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from sifasuo.accounts.signals import SESSION_LOGIN_AT
 
@@ -49,9 +50,15 @@ class TwoFactorEnforcementMiddleware:
             and user.has_role(*settings.OTP_ENFORCED_ROLES)
             and not user.is_verified()
             and not request.path.startswith(self.ALLOWED_PREFIXES)
-            and not request.path.startswith("/api/")
         ):
             from sifasuo.accounts.services import has_confirmed_device
+
+            if request.path.startswith("/api/"):
+                # A session that stopped at the password reaches no API either (tokens
+                # are checked by the token endpoint itself).
+                if request.path == reverse("api-token"):
+                    return self.get_response(request)
+                return JsonResponse({"detail": _("A valid one-time code is required.")}, status=403)
 
             target = "accounts:otp_verify" if has_confirmed_device(user) else "accounts:otp_setup"
             return redirect(reverse(target))

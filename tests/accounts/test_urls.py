@@ -1,0 +1,326 @@
+"""Every URL pattern is either on the public list or needs a login; records stay in scope.
+
+The routes are discovered from ``config.urls`` at collection time (includes and the DRF
+router's format-suffix patterns too), so a new route that is neither listed as public nor
+protected fails here. Every route that names a record (a ``public_id``, ``code`` or ``pk``)
+is tried by a clerk of a sibling office on records the 西一路 office owns: 404, never 200.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from itertools import count
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from sifasuo.accounts.models import User
+from sifasuo.core.attachments import attachment_create
+from sifasuo.core.models import Attachment
+from sifasuo.orgs.models import Unit
+from sifasuo.people import services as people_services
+from sifasuo.people.demo import synthetic_id_number
+from sifasuo.people.models import Person
+
+LOGIN_PATH = "/accounts/login/"
+
+# Route name -> the status an anonymous GET gets. Nothing else is public.
+PUBLIC: dict[str, int] = {
+    "portal:home": 200,
+    "orgs:locator": 200,
+    "orgs:locator_towns": 200,
+    "accounts:login": 200,
+    "set_language": 302,  # back to "next" or "/" (a POST also sets the language cookie)
+    "api-token": 405,  # POST only
+}
+
+# Keyword arguments that do not name a record.
+NON_OBJECT_KWARGS = {"format", "token"}
+
+# Page views (functions) that name a record: the model they look it up in.
+# DRF viewsets need no entry: their queryset says it.
+ROUTE_MODELS: dict[str, type[models.Model]] = {
+    "core:attachment_download": Attachment,
+    "orgs:unit_detail": Unit,
+    "people:person_detail": Person,
+    "people:person_edit": Person,
+    "people:person_reveal": Person,
+    "accounts:user_detail": User,
+    "accounts:user_set_roles": User,
+    "accounts:user_toggle_active": User,
+    "accounts:user_unlock": User,
+    "accounts:user_otp_reset": User,
+}
+
+# Records that are no office's business record: the administrators' own pages (accounts).
+# Anyone else is refused alike for every id, so the answer says nothing about the record.
+ADMIN_RECORDS = {User}
+
+# A POST-only route gets this body (the reveal form); scope is decided before it is read.
+POST_DATA = {"field": "id_number", "reason": "URL walker"}
+
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
+    b"\x00\x00\x00IEND\xaeB`\x82"
+)
+
+_sequence = count(1)
+
+
+@dataclass(frozen=True)
+class Route:
+    pattern: str
+    name: str
+    callback: Any
+    kwargs: tuple[str, ...]
+
+    @property
+    def is_api(self) -> bool:
+        return self.pattern.startswith("api/")
+
+    @property
+    def object_kwargs(self) -> tuple[str, ...]:
+        return tuple(k for k in self.kwargs if k not in NON_OBJECT_KWARGS)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.pattern})"
+
+
+def _kwarg_names(pattern: Any) -> list[str]:
+    return list(pattern.regex.groupindex)
+
+
+def iter_routes(
+    patterns: list[Any] | None = None,
+    prefix: str = "",
+    namespace: str = "",
+    kwargs: tuple[str, ...] = (),
+) -> list[Route]:
+    """Every URL pattern of config.urls, with its namespaced name and keyword arguments."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    routes: list[Route] = []
+    for entry in patterns:
+        names = (*kwargs, *_kwarg_names(entry.pattern))
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            routes += iter_routes(entry.url_patterns, prefix + str(entry.pattern), inner, names)
+        else:
+            assert isinstance(entry, URLPattern)
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name or ""
+            routes.append(Route(prefix + str(entry.pattern), name, entry.callback, names))
+    return routes
+
+
+ROUTES = iter_routes()
+PROTECTED = [r for r in ROUTES if r.name not in PUBLIC]
+OBJECT_ROUTES = [r for r in PROTECTED if r.object_kwargs]
+
+
+def route_model(route: Route) -> tuple[type[models.Model], Any, str] | None:
+    """The model a route looks its record up in, the base queryset and the lookup field."""
+    view_class = getattr(route.callback, "cls", None)
+    queryset = getattr(view_class, "queryset", None)
+    if queryset is not None:
+        lookup = getattr(view_class, "lookup_url_kwarg", None) or view_class.lookup_field
+        return queryset.model, queryset, lookup
+    model = ROUTE_MODELS.get(route.name)
+    if model is None:
+        return None
+    (lookup,) = route.object_kwargs
+    return model, model._default_manager.all(), lookup
+
+
+def make_person(unit: Unit, name: str = "测试人") -> Person:
+    number = synthetic_id_number("610102", date(1980, 1, 1), next(_sequence), male=True)
+    return people_services.person_create(
+        actor=None, unit=unit, name=name, id_number=number, phone="13800001234", address="西安"
+    )
+
+
+@pytest.fixture
+def owned(office_clerk: Any, settings: Any, tmp_path: Any) -> dict[type[models.Model], list[Any]]:
+    """Records the 西一路 office owns, by model."""
+    settings.MEDIA_ROOT = tmp_path
+    office = Unit.objects.get(code="610102001")
+    committee = Unit.objects.get(code="610102001T01")
+    attachment = attachment_create(
+        actor=office_clerk,
+        unit=office,
+        uploaded=SimpleUploadedFile("scan.png", PNG_BYTES, content_type="image/png"),
+    )
+    return {
+        Person: [make_person(office)],
+        Attachment: [attachment],
+        Unit: [office, committee],
+        User: [office_clerk],
+    }
+
+
+def sample_kwargs(route: Route, value: Any = None) -> dict[str, Any]:
+    """Keyword arguments that reverse ``route``; an object kwarg gets ``value``."""
+    result: dict[str, Any] = {}
+    for name in route.kwargs:
+        if name == "format":
+            result[name] = "json"
+        elif name == "token":
+            result[name] = "no-such-search"
+        else:
+            result[name] = value
+    return result
+
+
+def anonymous_value(route: Route, owned: dict[type[models.Model], list[Any]]) -> Any:
+    found = route_model(route)
+    if found is None:
+        return "1"
+    model, queryset, lookup = found
+    obj = next(o for o in owned[model] if queryset.filter(pk=o.pk).exists())
+    return getattr(obj, lookup)
+
+
+def fetch(client: Any, url: str) -> Any:
+    """GET, or POST where the route does not take GET."""
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(url, POST_DATA)
+    return response
+
+
+def close(response: Any) -> None:
+    if getattr(response, "streaming", False):
+        response.close()
+
+
+def test_the_walker_finds_the_routes_we_know():
+    # then: includes, the router and its format suffixes are all walked
+    names = {r.name for r in ROUTES}
+    assert {"accounts:workbench", "people:person_detail", "office-detail", "api-root"} <= names
+    assert any(r.name == "person-detail" and "format" in r.kwargs for r in ROUTES)
+    assert all(r.name for r in ROUTES), [str(r) for r in ROUTES if not r.name]
+
+
+def test_every_public_name_is_a_route():
+    # then: the public list holds no stale entry
+    assert set(PUBLIC) <= {r.name for r in ROUTES}
+
+
+def test_every_route_with_a_record_names_its_model():
+    # then: a new detail route must say where its record lives (ROUTE_MODELS or a viewset)
+    missing = [str(r) for r in OBJECT_ROUTES if route_model(r) is None]
+    assert not missing, f"add these routes to ROUTE_MODELS: {missing}"
+
+
+@pytest.mark.parametrize("route", PROTECTED, ids=str)
+def test_anonymous_is_refused(client, owned, route):
+    # given
+    url = reverse(route.name, kwargs=sample_kwargs(route, anonymous_value(route, owned)))
+    # when
+    response = fetch(client, url)
+    close(response)
+    # then
+    if route.is_api:
+        assert response.status_code == 401, f"{url}: {response.status_code}"
+    else:
+        assert response.status_code == 302, f"{url}: {response.status_code}"
+        assert response["Location"].startswith(LOGIN_PATH), response["Location"]
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.name in PUBLIC], ids=str)
+def test_public_routes_answer_anonymous(client, demo, route):
+    # given
+    url = reverse(route.name, kwargs=sample_kwargs(route))
+    # when
+    response = client.get(url)
+    # then
+    assert response.status_code == PUBLIC[route.name], f"{url}: {response.status_code}"
+    assert not response.get("Location", "").startswith(LOGIN_PATH)
+
+
+@pytest.mark.parametrize("route", OBJECT_ROUTES, ids=str)
+def test_sibling_office_gets_404_on_records_of_another_office(
+    client_for, owned, office_director, other_clerk, route
+):
+    # given: the records of 西一路 this route can show (a 韦曲 clerk is a sibling office)
+    model, queryset, lookup = route_model(route)  # type: ignore[misc]
+    objects = [o for o in owned[model] if queryset.filter(pk=o.pk).exists()]
+    assert objects, f"no 西一路 record for {route}"
+    owner, sibling = client_for(office_director), client_for(other_clerk)
+    if model in ADMIN_RECORDS:
+        # then: the sibling's answer for a 西一路 account is the answer for no account at all
+        for obj in objects:
+            url = reverse(route.name, kwargs=sample_kwargs(route, getattr(obj, lookup)))
+            nowhere = reverse(route.name, kwargs=sample_kwargs(route, 987654321))
+            theirs, missing = fetch(sibling, url), fetch(sibling, nowhere)
+            assert theirs.status_code in (403, 404), f"sibling {url}: {theirs.status_code}"
+            assert theirs.status_code == missing.status_code
+        return
+    for obj in objects:
+        url = reverse(route.name, kwargs=sample_kwargs(route, getattr(obj, lookup)))
+        # when
+        mine, theirs = fetch(owner, url), fetch(sibling, url)
+        close(mine)
+        close(theirs)
+        # then: the URL is right (the owner gets it) and the sibling office gets 404
+        assert mine.status_code in (200, 302), f"owner {url}: {mine.status_code}"
+        assert theirs.status_code == 404, f"sibling {url}: {theirs.status_code}"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/units/610102001/",
+        "/units/610102001T01/",
+        "/api/v1/offices/610102001/",
+    ],
+)
+def test_named_detail_urls_are_404_for_a_sibling_office(client_for, other_clerk, url):
+    # when
+    response = client_for(other_clerk).get(url)
+    # then
+    assert response.status_code == 404
+
+
+def test_person_urls_are_404_for_a_sibling_office(client_for, owned, other_clerk):
+    # given
+    person = owned[Person][0]
+    unit = Unit.objects.get(code="610102001T01")
+    client = client_for(other_clerk)
+    # when / then
+    for url in (
+        f"/people/{person.public_id}/",
+        f"/people/{person.public_id}/edit/",
+        f"/api/v1/people/{person.public_id}/",
+        f"/api/v1/units/{unit.pk}/",
+        f"/attachments/{owned[Attachment][0].public_id}/",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/people/{person.public_id}/reveal/", POST_DATA).status_code == 404
+
+
+def test_a_missing_record_and_an_unseen_one_look_alike(client_for, owned, other_clerk):
+    # given
+    client = client_for(other_clerk)
+    person = owned[Person][0]
+    # when
+    unseen = client.get(f"/api/v1/people/{person.public_id}/")
+    missing = client.get("/api/v1/people/00000000-0000-0000-0000-000000000000/")
+    # then
+    assert unseen.status_code == missing.status_code == 404
+    assert unseen.json() == missing.json()
+
+
+def test_anonymous_can_switch_the_language(client, demo):
+    # when
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/locator/"})
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/locator/"
+    assert response.cookies["django_language"].value == "en"

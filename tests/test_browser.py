@@ -1,0 +1,232 @@
+"""The platform in a real browser on a 375-px phone screen: locator, login, workbench.
+
+Drives Debian's Chromium (``/usr/bin/chromium``) through Playwright against a real server
+(gunicorn on a throwaway SQLite database, migrated and seeded like ``make run``). Not
+pytest-django's live server: its flush is refused by the audit table's triggers.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.system_package]
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+PHONE = {"width": 375, "height": 812}
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - local URL
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer at {url}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real server on a fresh SQLite database with the demo data; yields its base URL."""
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    directory = tmp_path_factory.mktemp("browser")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{directory / 'b.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "SIFASUO_MEDIA_ROOT": str(directory / "media"),
+    }
+    env.pop("OTP_ENFORCED_ROLES", None)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for command in (["migrate", "--noinput"], ["seed_demo"], ["collectstatic", "--noinput"]):
+        subprocess.run(
+            [*manage, *command, "--verbosity", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    port = _free_port()
+    log = (directory / "gunicorn.log").open("wb")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(f"{base}/locator/", process)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+class Console:
+    """The page's console messages and uncaught errors."""
+
+    def __init__(self, page: Any) -> None:
+        self.messages: list[str] = []
+        page.on("console", lambda message: self.messages.append(message.text))
+        page.on("pageerror", lambda error: self.messages.append(f"pageerror: {error}"))
+
+    @property
+    def csp_violations(self) -> list[str]:
+        return [m for m in self.messages if "Content Security Policy" in m]
+
+    @property
+    def errors(self) -> list[str]:
+        return [m for m in self.messages if m.startswith("pageerror")]
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="zh-CN")
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.console = Console(page)  # type: ignore[attr-defined]
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def no_horizontal_scroll(page: Any) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page is {width}px wide on a {PHONE['width']}px screen"
+
+
+def screenshot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=False)
+
+
+def test_the_locator_finds_an_office_on_a_phone(server, page):
+    # given
+    page.goto(f"{server}/locator/")
+    no_horizontal_scroll(page)
+    # when: the district is chosen, htmx refreshes the towns
+    with page.expect_response(lambda r: "/locator/towns/" in r.url):
+        page.select_option("#id_district", label="新城区")
+    towns = page.locator("#id_town option:not([value=''])")
+    towns.first.wait_for(state="attached")
+    # then
+    assert towns.count() == 9
+    assert "西一路街道" in towns.all_inner_texts()
+    # when
+    page.select_option("#id_town", label="西一路街道")
+    with page.expect_navigation():
+        page.click("form[role=search] button[type=submit]")
+    # then
+    card = page.locator(".sf-office-card", has_text="西一路街道司法所")
+    assert card.count() == 1
+    assert "district=610102" in page.url
+    no_horizontal_scroll(page)
+    screenshot(page, "locator-375.png")
+    assert page.console.csp_violations == []
+    assert page.console.errors == []
+
+
+def test_login_workbench_and_logout_on_a_phone(server, page):
+    from sifasuo.accounts.demo import demo_password
+
+    # given
+    page.goto(f"{server}/accounts/login/")
+    no_horizontal_scroll(page)
+    screenshot(page, "login.png")
+    # when
+    page.fill("#id_username", "xiyilu_clerk")
+    page.fill("#id_password", demo_password())
+    page.click("form:has(#id_password) button[type=submit]")
+    page.wait_for_url(f"{server}/")
+    # then: the workbench shows the clerk's office
+    assert "西一路街道司法所" in page.inner_text("main")
+    no_horizontal_scroll(page)
+    screenshot(page, "workbench-375.png")
+    # when: log out (the button may sit in the collapsed menu on a phone)
+    toggler = page.locator(".navbar-toggler")
+    if toggler.count() and toggler.first.is_visible():
+        toggler.first.click()
+        page.locator(".navbar-collapse.collapse.show").wait_for()  # the opening has ended
+    with page.expect_navigation():
+        page.locator("form[action='/accounts/logout/'] button").first.click()
+    # then: back at the login page, and the workbench wants a login again
+    assert "/accounts/login/" in page.url
+    page.goto(f"{server}/")
+    assert "/accounts/login/" in page.url
+    assert page.console.csp_violations == []
+    assert page.console.errors == []
+
+
+def test_the_login_page_refuses_a_wrong_password_in_chinese(server, page):
+    # when
+    page.goto(f"{server}/accounts/login/")
+    page.fill("#id_username", "xiyilu_clerk")
+    page.fill("#id_password", "Wrong-password-123")
+    with page.expect_navigation():
+        page.click("form:has(#id_password) button[type=submit]")
+    # then
+    assert "/accounts/login/" in page.url
+    assert "用户名或密码" in page.inner_text("body")
+    no_horizontal_scroll(page)
+    assert page.console.csp_violations == []

@@ -42,3 +42,31 @@ def test_pages_are_chinese_by_default_and_switch_to_english(client, demo):
     # then
     assert "查找司法所" in chinese
     assert "Find a judicial office" in english
+
+
+@pytest.mark.system_package
+def test_the_catalogue_holds_every_string_of_the_code(tmp_path):
+    """Extracting the messages anew (GNU gettext) finds no msgid the .po files lack."""
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("xgettext") is None:
+        pytest.skip("needs GNU gettext (Debian package gettext) for makemessages")
+    # given: a copy of the code and catalogues, so the real .po files stay untouched
+    root = LOCALE.parent
+    for name in ("sifasuo", "templates", "config", "locale"):
+        shutil.copytree(root / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(root / "manage.py", tmp_path / "manage.py")
+    before = {e.msgid for e in polib.pofile(str(LOCALE / "zh_Hans/LC_MESSAGES/django.po"))}
+    # when
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+    )
+    after = polib.pofile(str(tmp_path / "locale/zh_Hans/LC_MESSAGES/django.po"))
+    # then: run `make messages` and translate what is new
+    assert sorted(e.msgid for e in after if not e.obsolete and e.msgid not in before) == []

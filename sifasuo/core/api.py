@@ -14,6 +14,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from sifasuo.core import audit
 from sifasuo.core.errors import ApplicationError
+from sifasuo.core.idempotency import ReplayedSubmission, submit_once
 
 
 class ScopedViewSetMixin:
@@ -67,6 +68,39 @@ class ScopedViewSetMixin:
             hidden = None
         if hidden is not None:
             audit.record(action, actor=self.request.user, obj=hidden, outcome="DENIED")
+
+
+class IdempotentCreateMixin:
+    """``POST`` through one service call; an ``Idempotency-Key`` header makes it safe to retry.
+
+    The same key with the same body answers 200 with the record made the first time; with a
+    different body, 422. Subclasses implement ``create_record`` (call the service) and set
+    ``create_serializer_class`` for the input.
+    """
+
+    create_serializer_class: Any
+    request: Any
+
+    def create_record(self, data: dict[str, Any]) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def create(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.create_serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        key = request.headers.get("Idempotency-Key", "")
+        if not key:
+            obj = self.create_record(data)
+            return Response(self.get_serializer(obj).data, status=201)  # type: ignore[attr-defined]
+        try:
+            obj = submit_once(
+                user=request.user, token=key, payload=data, create=lambda: self.create_record(data)
+            )
+        except ReplayedSubmission as replay:
+            model = self.queryset.model  # type: ignore[attr-defined]
+            obj = model._default_manager.get(pk=replay.token.object_id)
+            return Response(self.get_serializer(obj).data, status=200)  # type: ignore[attr-defined]
+        return Response(self.get_serializer(obj).data, status=201)  # type: ignore[attr-defined]
 
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg,misc]

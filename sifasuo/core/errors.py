@@ -24,3 +24,9 @@ class IntegrityCheckError(ApplicationError):
     """Stored ciphertext failed its authentication tag: the value was tampered with."""
 
     status_code = 500
+
+
+class IdempotencyKeyReused(ApplicationError):
+    """The same submission key came back with different content."""
+
+    status_code = 422

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from sifasuo.core.errors import ApplicationError
+from sifasuo.core.errors import ApplicationError, IdempotencyKeyReused
 from sifasuo.core.models import SubmissionToken
 
 _M = TypeVar("_M", bound=models.Model)
@@ -61,6 +61,4 @@ def submit_once(*, user: Any, token: str, payload: Any, create: Callable[[], _M]
 
 def _check_same(existing: SubmissionToken, digest: str) -> None:
     if existing.fingerprint and existing.fingerprint != digest:
-        raise ApplicationError(
-            _("This submission key was already used for different content."), field=None
-        )
+        raise IdempotencyKeyReused(_("This submission key was already used for different content."))

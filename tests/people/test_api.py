@@ -10,6 +10,7 @@ import pytest
 from sifasuo.orgs.models import Unit
 from sifasuo.people import services
 from sifasuo.people.demo import synthetic_id_number
+from sifasuo.people.models import Person
 
 XIYILU_NUMBER = synthetic_id_number("610102", date(1985, 3, 14), 7, male=True)
 WEIQU_NUMBER = synthetic_id_number("610116", date(1990, 8, 1), 8, male=False)
@@ -152,8 +153,71 @@ def test_anonymous_lookup_is_401(client, people):
     assert response.status_code == 401
 
 
-def test_the_people_api_is_read_only(client_for, office_director, people):
+def test_people_cannot_be_deleted_through_the_api(client_for, office_director, people):
     # when
     response = client_for(office_director).delete(f"/api/v1/people/{people[0].public_id}/")
     # then
     assert response.status_code == 405
+
+
+NEW_NUMBER = synthetic_id_number("610102", date(1979, 11, 2), 3, male=False)
+
+
+def create(client, key=None, **fields):
+    body = {"name": "赵新", "id_number": NEW_NUMBER, "phone": "13611112222", **fields}
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post("/api/v1/people/", body, content_type="application/json", **headers)
+
+
+def test_post_registers_a_person_in_the_callers_unit(client_for, office_clerk):
+    # when
+    response = create(client_for(office_clerk))
+    # then
+    assert response.status_code == 201
+    body = response.json()
+    assert body["unit_code"] == "610102001"
+    assert body["id_number"] != NEW_NUMBER  # masked on the way out too
+    assert Person.objects.filter(public_id=body["id"]).exists()
+
+
+def test_a_retry_with_the_same_key_creates_nothing_new(client_for, office_clerk):
+    # given
+    client = client_for(office_clerk)
+    first = create(client, key="retry-1")
+    # when
+    second = create(client, key="retry-1")
+    # then
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["id"] == second.json()["id"]
+    assert Person.objects.filter(name="赵新").count() == 1
+
+
+def test_the_same_key_with_other_content_is_422(client_for, office_clerk):
+    # given
+    client = client_for(office_clerk)
+    create(client, key="retry-2")
+    # when
+    response = create(client, key="retry-2", name="别人")
+    # then
+    assert response.status_code == 422
+
+
+def test_a_bad_id_number_is_400_naming_the_field(client_for, office_clerk):
+    # when
+    response = create(client_for(office_clerk), id_number="610102197911020000")
+    # then
+    assert response.status_code == 400
+    assert "id_number" in response.json()
+
+
+@pytest.mark.parametrize("username", ["sysadmin", "city_officer", "xincheng_reviewer"])
+def test_administrators_may_not_post_but_bureaus_may(client_for, demo, username):
+    # given: administrators keep no ledger; bureaus register people at their own unit
+    from sifasuo.accounts.models import User
+
+    user = User.objects.get(username=username)
+    # when
+    response = create(client_for(user))
+    # then: bureaus may create at their own unit; administrators may not
+    expected = 403 if username == "sysadmin" else 201
+    assert response.status_code == expected

@@ -19,7 +19,7 @@ from sifasuo.accounts.roles import Role
 from sifasuo.core import audit
 from sifasuo.core.errors import ApplicationError
 from sifasuo.core.listing import paginate
-from sifasuo.core.xlsx import build_workbook, xlsx_response
+from sifasuo.core.xlsx import audited_export
 
 EXPORT_HEADERS = ["用户名", "姓名", "单位代码", "单位", "角色", "状态", "最近登录"]
 
@@ -31,12 +31,6 @@ def user_list(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     users = selectors.users_for_admin(request.user, **filters)  # type: ignore[arg-type]
     if request.GET.get("export") == "xlsx":
-        audit.record(
-            "export",
-            actor=request.user,
-            object_type="accounts.user",
-            changes={"rows": users.count()},
-        )
         rows = (
             [
                 u.username,
@@ -49,7 +43,13 @@ def user_list(request: HttpRequest) -> HttpResponse:
             ]
             for u in users
         )
-        return xlsx_response("accounts.xlsx", build_workbook("accounts", EXPORT_HEADERS, rows))
+        return audited_export(
+            actor=request.user,
+            object_type="accounts.user",
+            filename="accounts.xlsx",
+            headers=EXPORT_HEADERS,
+            rows=rows,
+        )
     params = request.GET.copy()
     params["export"] = "xlsx"
     context = {

@@ -24,7 +24,7 @@ from sifasuo.accounts.forms import AuditFilterForm, LoginForm, OTPTokenForm
 from sifasuo.core import audit, todos
 from sifasuo.core.errors import ApplicationError
 from sifasuo.core.listing import paginate
-from sifasuo.core.xlsx import build_workbook, xlsx_response
+from sifasuo.core.xlsx import audited_export
 
 
 @login_not_required
@@ -145,7 +145,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     events = selectors.audit_events_for(request.user, filters)  # type: ignore[arg-type]
     if request.GET.get("export") == "xlsx":
-        audit.record("export", actor=request.user, object_type="core.auditevent")
         rows = (
             [
                 e.seq,
@@ -162,6 +161,12 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             ]
             for e in events[:50000]
         )
-        return xlsx_response("audit.xlsx", build_workbook("audit", AUDIT_EXPORT_HEADERS, rows))
+        return audited_export(
+            actor=request.user,
+            object_type="core.auditevent",
+            filename="audit.xlsx",
+            headers=AUDIT_EXPORT_HEADERS,
+            rows=rows,
+        )
     context = {"filter_form": form, **paginate(request, events, per_page=50)}
     return render(request, "accounts/audit_list.html", context)

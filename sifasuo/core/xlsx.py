@@ -55,6 +55,25 @@ def xlsx_response(filename: str, content: bytes) -> HttpResponse:
     return response
 
 
+def audited_export(
+    *,
+    actor: Any,
+    object_type: str,
+    filename: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+) -> HttpResponse:
+    """Build the workbook, write one ``export`` audit row with the row count, return it."""
+    from sifasuo.core import audit
+
+    materialised = [list(row) for row in rows]
+    content = build_workbook(filename.rsplit(".", 1)[0], headers, materialised)
+    audit.record(
+        "export", actor=actor, object_type=object_type, changes={"rows": len(materialised)}
+    )
+    return xlsx_response(filename, content)
+
+
 def _quote(name: str) -> str:
     from urllib.parse import quote
 

@@ -9,10 +9,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sifasuo.core import audit
 from sifasuo.core.listing import paginate, sort, sort_links
 from sifasuo.core.scope import get_for_user
-from sifasuo.core.xlsx import build_workbook, xlsx_response
+from sifasuo.core.xlsx import audited_export, build_workbook, xlsx_response
 from sifasuo.orgs import selectors, services
 from sifasuo.orgs.forms import LocatorForm, OfficeImportForm, UnitFilterForm
 from sifasuo.orgs.models import Unit
@@ -53,13 +52,13 @@ def unit_list(request: HttpRequest) -> HttpResponse:
             .select_related("parent", "division")
             .prefetch_related("other_divisions")
         )
-        audit.record(
-            "export", actor=request.user, object_type="orgs.unit", changes={"rows": units.count()}
+        return audited_export(
+            actor=request.user,
+            object_type="orgs.unit",
+            filename="units.xlsx",
+            headers=services.UNIT_COLUMNS,
+            rows=services.unit_rows(units.order_by("code")),
         )
-        content = build_workbook(
-            "units", services.OFFICE_COLUMNS, services.office_rows(units.order_by("code"))
-        )
-        return xlsx_response("units.xlsx", content)
     params = request.GET.copy()
     params["export"] = "xlsx"
     can_import = Unit.objects.visible_to(request.user, "create").exists()
@@ -68,7 +67,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         "sort_links": sort_links(request, UNIT_SORTS),
         "export_url": "?" + params.urlencode(),
         "import_url": reverse("orgs:office_import") if can_import else None,
-        "office_export_url": reverse("orgs:office_export"),
+        "office_export_url": reverse("orgs:office_export") + "?" + request.GET.urlencode(),
         **paginate(request, units),
     }
     return render(request, "orgs/unit_list.html", context)
@@ -105,19 +104,24 @@ def office_import(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def office_export(request: HttpRequest) -> HttpResponse:
-    """The offices in scope in the import workbook's columns (edit and import it back)."""
+    """The offices in scope, filtered as the unit list, in the import workbook's columns."""
+    form = UnitFilterForm(request.GET or None)
+    filters = {**(form.cleaned_data if form.is_valid() else {}), "kind": "OFFICE"}
+    listed = selectors.unit_list(user=request.user, **filters)
     offices = (
         Unit.objects.visible_to(request.user, "export")
-        .filter(kind="OFFICE")
+        .filter(pk__in=listed.values("pk"))
         .select_related("parent", "division")
         .prefetch_related("other_divisions")
         .order_by("code")
     )
-    audit.record(
-        "export", actor=request.user, object_type="orgs.unit", changes={"rows": offices.count()}
+    return audited_export(
+        actor=request.user,
+        object_type="orgs.unit",
+        filename="offices.xlsx",
+        headers=services.OFFICE_COLUMNS,
+        rows=services.office_rows(offices),
     )
-    content = build_workbook("offices", services.OFFICE_COLUMNS, services.office_rows(offices))
-    return xlsx_response("offices.xlsx", content)
 
 
 @require_GET

@@ -13,12 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sifasuo.core import audit
 from sifasuo.core.errors import ApplicationError
 from sifasuo.core.idempotency import ReplayedSubmission, submit_once
 from sifasuo.core.listing import paginate, sort, sort_links
 from sifasuo.core.scope import get_for_user
-from sifasuo.core.xlsx import build_workbook, xlsx_response
+from sifasuo.core.xlsx import audited_export
 from sifasuo.people import selectors, services
 from sifasuo.people.forms import (
     PersonEditForm,
@@ -47,12 +46,6 @@ def person_list(request: HttpRequest) -> HttpResponse:
     people = sort(request, selectors.person_list(user=request.user, **filters), SORTS)
     if request.GET.get("export") == "xlsx":
         people = people.filter(pk__in=Person.objects.visible_to(request.user, "export"))
-        audit.record(
-            "export",
-            actor=request.user,
-            object_type="people.person",
-            changes={"rows": people.count()},
-        )
         rows = (
             [
                 p.name,
@@ -65,7 +58,13 @@ def person_list(request: HttpRequest) -> HttpResponse:
             ]
             for p in people
         )
-        return xlsx_response("people.xlsx", build_workbook("people", EXPORT_HEADERS, rows))
+        return audited_export(
+            actor=request.user,
+            object_type="people.person",
+            filename="people.xlsx",
+            headers=EXPORT_HEADERS,
+            rows=rows,
+        )
     params = request.GET.copy()
     params["export"] = "xlsx"
     context = {

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
 
 from sifasuo.core.choices import AuditOutcome
 from sifasuo.core.crypto import sm3
@@ -210,7 +211,7 @@ def test_a_clerk_gets_403_on_the_import_page(client_for, office_clerk, method):
 def test_an_export_of_offices_imports_back_unchanged(client_for, sysadmin):
     # given
     client = client_for(sysadmin)
-    exported = client.get("/units/?kind=OFFICE&parent=610102&export=xlsx")
+    exported = client.get("/units/offices.xlsx?parent=610102")
     assert exported.status_code == 200
     # when
     upload = SimpleUploadedFile("units.xlsx", exported.content)
@@ -218,3 +219,15 @@ def test_an_export_of_offices_imports_back_unchanged(client_for, sysadmin):
     # then
     assert response.context["errors"] == []
     assert response.context["result"] == {"created": 0, "updated": 9}
+
+
+def test_the_unit_list_export_lists_every_kind_in_scope(client_for, office_clerk):
+    # when
+    response = client_for(office_clerk).get("/units/?export=xlsx")
+    # then: the office and its committee, with their kinds and parents
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert sorted((r[0], r[3]) for r in rows) == [
+        ("610102001", "610102"),
+        ("610102001T01", "610102001"),
+    ]

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from sifasuo.core.api import ScopedReadOnlyViewSet
 from sifasuo.orgs.choices import UnitKind
 from sifasuo.orgs.models import Unit
+from sifasuo.orgs.selectors import unit_for_user
 
 
 class OfficeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -51,11 +52,15 @@ class UnitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 class UnitFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices)
-    parent_code = django_filters.CharFilter(field_name="parent__code")
+    parent_code = django_filters.CharFilter(method="filter_parent_code")
 
     class Meta:
         model = Unit
         fields = ["kind", "parent_code"]
+
+    def filter_parent_code(self, queryset: Any, name: str, value: str) -> Any:
+        """Children of a unit in scope; a unit out of scope is 404, like its detail."""
+        return queryset.filter(parent=unit_for_user(user=self.request.user, code=value))
 
 
 class OfficeViewSet(ScopedReadOnlyViewSet):

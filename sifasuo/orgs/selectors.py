@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from sifasuo.core.scope import get_for_user
 from sifasuo.orgs.choices import DivisionLevel
 from sifasuo.orgs.models import Division, Unit
 
@@ -37,6 +38,15 @@ def locator_offices(*, district: str = "", town: str = "", q: str = "") -> Query
     return qs.distinct().order_by("code")
 
 
+def unit_for_user(*, user: Any, code: str) -> Unit:
+    """Return the unit named by a ``unit=``-style parameter; 404 if missing or out of scope.
+
+    DESIGN rule 1: a unit parameter outside the user's scope answers 404, never an empty
+    list that would confirm the unit exists.
+    """
+    return get_for_user(Unit.objects.all(), user, "view", code=code)
+
+
 def unit_list(*, user: Any, kind: str = "", q: str = "", parent: str = "") -> QuerySet[Unit]:
     """Units in ``user``'s scope, filtered by kind, name or code, and parent code."""
     qs = Unit.objects.visible_to(user).select_related("parent", "division")
@@ -45,5 +55,5 @@ def unit_list(*, user: Any, kind: str = "", q: str = "", parent: str = "") -> Qu
     if q:
         qs = qs.filter(Q(name__contains=q.strip()) | Q(code__startswith=q.strip()))
     if parent:
-        qs = qs.filter(parent__code=parent)
+        qs = qs.filter(parent=unit_for_user(user=user, code=parent))
     return qs

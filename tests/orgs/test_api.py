@@ -115,9 +115,8 @@ def test_units_filter_by_parent_code(client_for, district_reviewer):
 def test_a_filter_never_reaches_outside_scope(client_for, office_clerk):
     # when: the clerk asks for another district's children
     response = client_for(office_clerk).get("/api/v1/units/", {"parent_code": "610116"})
-    # then: an empty page, not another district's units
-    assert response.status_code == 200
-    assert response.json()["count"] == 0
+    # then: 404 as for the unit itself (DESIGN rule 1), not another district's units
+    assert response.status_code == 404
 
 
 def test_a_bad_kind_is_400(client_for, office_clerk):
@@ -144,3 +143,24 @@ def test_the_units_api_is_read_only(client_for, office_director, method):
     )
     # then
     assert response.status_code == 405
+
+
+def test_a_parent_code_out_of_scope_is_404_not_an_empty_list(client_for, other_clerk):
+    # when: 韦曲's clerk filters by 西一路's code
+    response = client_for(other_clerk).get("/api/v1/units/?parent_code=610102001")
+    # then
+    assert response.status_code == 404
+
+
+def test_a_parent_code_in_scope_filters(client_for, office_clerk):
+    # when
+    response = client_for(office_clerk).get("/api/v1/units/?parent_code=610102001")
+    # then
+    assert [u["code"] for u in response.json()["results"]] == ["610102001T01"]
+
+
+def test_the_unit_page_filter_by_a_parent_out_of_scope_is_404(client_for, other_clerk):
+    # when
+    response = client_for(other_clerk).get("/units/?parent=610102001")
+    # then
+    assert response.status_code == 404

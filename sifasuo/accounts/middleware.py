@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -34,7 +35,11 @@ class SessionLimitsMiddleware:
 
 
 class TwoFactorEnforcementMiddleware:
-    """Send users of enforced roles to two-factor enrolment or verification first."""
+    """Ask for the second factor before anything else.
+
+    Users of enforced roles must enrol and verify; any user who has enrolled a device
+    (voluntarily too) must verify it, on pages as in the API token endpoint.
+    """
 
     ALLOWED_PREFIXES = ("/accounts/otp/", "/accounts/logout/", "/static/", "/i18n/")
 
@@ -46,10 +51,9 @@ class TwoFactorEnforcementMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and settings.OTP_ENFORCED_ROLES
-            and user.has_role(*settings.OTP_ENFORCED_ROLES)
             and not user.is_verified()
             and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and self._needs_second_factor(user)
         ):
             from sifasuo.accounts.services import has_confirmed_device
 
@@ -63,3 +67,10 @@ class TwoFactorEnforcementMiddleware:
             target = "accounts:otp_verify" if has_confirmed_device(user) else "accounts:otp_setup"
             return redirect(reverse(target))
         return self.get_response(request)
+
+    @staticmethod
+    def _needs_second_factor(user: Any) -> bool:
+        from sifasuo.accounts.services import has_confirmed_device
+
+        enforced = bool(settings.OTP_ENFORCED_ROLES) and user.has_role(*settings.OTP_ENFORCED_ROLES)
+        return enforced or has_confirmed_device(user)

@@ -103,6 +103,8 @@ def user_set_roles(*, actor: User | None, user: User, roles: Iterable[str]) -> U
                 field="roles",
             )
     before = set(user.role_codes)
+    if before - wanted:
+        _revoke_api_tokens(user)  # a token must not carry a right the account has lost
     user.user_roles.exclude(role__in=wanted).delete()
     for role in sorted(wanted - before):
         UserRole.objects.create(user=user, role=role)
@@ -122,6 +124,8 @@ def user_set_active(*, actor: User | None, user: User, active: bool) -> User:
     """Enable or disable an account (system administrator's job)."""
     user.is_active = active
     user.save(update_fields=["is_active"])
+    if not active:
+        _revoke_api_tokens(user)
     audit.record("user_enable" if active else "user_disable", actor=actor, obj=user)
     return user
 
@@ -146,6 +150,7 @@ def password_change(*, user: User, new_password: str) -> User:
     user.set_password(new_password)
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "password_changed_at"])
+    _revoke_api_tokens(user)
     audit.record("password_change", actor=user, obj=user)
     return user
 
@@ -187,7 +192,13 @@ def otp_reset(*, actor: User | None, user: User) -> None:
     """Remove a user's two-factor devices so they can enrol again (security administrator)."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    _revoke_api_tokens(user)
     audit.record("otp_reset", actor=actor, obj=user)
+
+
+def _revoke_api_tokens(user: User) -> None:
+    """End the user's API tokens (after a password change, role loss, reset or disable)."""
+    ApiToken.objects.filter(user=user).delete()
 
 
 def has_confirmed_device(user: User) -> bool:

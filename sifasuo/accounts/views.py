@@ -61,8 +61,15 @@ def _qr_data_uri(device: TOTPDevice, username: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def otp_setup(request: HttpRequest) -> HttpResponse:
-    """Enrol a TOTP authenticator: show the secret and QR code, confirm with a first code."""
+    """Enrol a TOTP authenticator: show the secret and QR code, confirm with a first code.
+
+    A session that has not passed its existing device may not enrol a new one (that would
+    replace the device with the password alone): it is sent to verification instead. To
+    start again without the device, the security administrator resets it.
+    """
     user = request.user
+    if services.has_confirmed_device(user) and not user.is_verified():  # type: ignore[arg-type,union-attr]
+        return redirect("accounts:otp_verify")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = services.otp_device_create(user=user)  # type: ignore[arg-type]

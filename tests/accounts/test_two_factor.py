@@ -222,3 +222,46 @@ def test_an_enforced_role_with_a_device_gets_a_token_with_the_code(client, sysad
     # then
     assert response.status_code == 200
     assert response.json()["token"]
+
+
+def test_a_password_alone_cannot_replace_an_enrolled_device(sysadmin):
+    # given: the administrator enrolled a device in an earlier session
+    first, _ = password_login("sysadmin")
+    enrol(first, sysadmin)
+    device = TOTPDevice.objects.get(user=sysadmin, confirmed=True)
+    # when: someone with only the password opens the enrolment page
+    intruder, landed = password_login("sysadmin")
+    response = intruder.get(SETUP)
+    # then: sent to verification; the device stays; nothing else opens
+    assert landed == VERIFY
+    assert response.status_code == 302
+    assert response["Location"] == VERIFY
+    assert list(TOTPDevice.objects.filter(user=sysadmin).values_list("pk", flat=True)) == [
+        device.pk
+    ]
+    assert intruder.get("/accounts/users/").status_code == 302
+
+
+def test_a_voluntarily_enrolled_device_is_asked_for_on_the_web(office_clerk):
+    # given: a clerk (role not enforced) enrolled a device
+    first, _ = password_login("xiyilu_clerk")
+    enrol(first, office_clerk)
+    # when: a later login with the password only
+    client, landed = password_login("xiyilu_clerk")
+    # then
+    assert landed == VERIFY
+    assert client.get("/people/").status_code == 302
+
+
+def test_api_tokens_end_with_a_password_change_or_a_reset(client, sysadmin, secadmin):
+    # given: a token issued to the clerk-like account
+    from sifasuo.accounts.models import ApiToken, User
+
+    user = User.objects.get(username="xiyilu_clerk")
+    services.api_token_issue(user=user)
+    services.api_token_issue(user=sysadmin)
+    # when
+    services.password_change(user=user, new_password="Another#Passw0rd2026")
+    services.otp_reset(actor=secadmin, user=sysadmin)
+    # then
+    assert not ApiToken.objects.filter(user__in=[user, sysadmin]).exists()

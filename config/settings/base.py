@@ -170,7 +170,7 @@ SIFASUO_AUDIT_CHAIN_KEY = env("SIFASUO_AUDIT_CHAIN_KEY")
 
 # Masking policy (DESIGN rule 3): characters kept at the start and at the end.
 SIFASUO_MASKING = {
-    "id_number": {"keep_start": 4, "keep_end": 4},
+    "id_number": {"keep_start": 4, "keep_end": 4, "min_hidden_ratio": 0.5},
     "phone": {"keep_start": 3, "keep_end": 4},
     "address": {"keep_start": 6, "keep_end": 0},
     "name": {"keep_start": 1, "keep_end": 0},

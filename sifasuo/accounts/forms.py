@@ -37,6 +37,15 @@ class OTPTokenForm(forms.Form):
     )
 
 
+class DateWidget(forms.DateInput):
+    """An HTML date input; its value is ISO whatever the language (browsers need that)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class AuditFilterForm(forms.Form):
     """Filters of the audit trail list."""
 
@@ -44,10 +53,14 @@ class AuditFilterForm(forms.Form):
     username = forms.CharField(label=_("Username"), required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), required=False)
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -75,12 +75,14 @@ def decrypt(stored: str, *, aad: str) -> str:
         key = _field_keys()[key_id]
     except (ValueError, KeyError) as exc:
         raise IntegrityCheckError("stored ciphertext is malformed") from exc
+    if len(raw) < NONCE_BYTES + TAG_BYTES:
+        raise IntegrityCheckError("stored ciphertext is truncated")
     nonce, body, tag = raw[:NONCE_BYTES], raw[NONCE_BYTES:-TAG_BYTES], raw[-TAG_BYTES:]
-    decryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce, tag)).decryptor()
-    decryptor.authenticate_additional_data(aad.encode())
     try:
+        decryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce, tag)).decryptor()
+        decryptor.authenticate_additional_data(aad.encode())
         return (decryptor.update(body) + decryptor.finalize()).decode()
-    except InvalidTag as exc:
+    except (InvalidTag, ValueError) as exc:
         raise IntegrityCheckError("stored ciphertext failed its integrity check") from exc
 
 

@@ -36,8 +36,8 @@ class EncryptedTextField(models.TextField):
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value
-        if isinstance(value, str) and value.startswith(crypto.PREFIX):
-            return value
+        # Always encrypt: a value that merely looks like ciphertext is user input, and
+        # storing it as is would plant an unreadable row.
         return crypto.encrypt(str(value), aad=self.aad)
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:

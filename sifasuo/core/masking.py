@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 
 MASK_CHAR = "*"
@@ -13,6 +15,14 @@ def mask(value: str | None, kind: str) -> str:
         return ""
     policy = settings.SIFASUO_MASKING[kind]
     start, end = policy["keep_start"], policy["keep_end"]
+    # A short value (a passport number) keeps fewer characters, so that at least
+    # ``min_hidden_ratio`` of it stays hidden whatever the document type.
+    min_hidden = math.ceil(len(value) * policy.get("min_hidden_ratio", 0))
+    while start + end > 0 and len(value) - start - end < min_hidden:
+        if end >= start and end > 0:
+            end -= 1
+        else:
+            start -= 1
     if len(value) <= start + end:
         # Too short to keep anything safely: hide all but the first character.
         return value[:1] + MASK_CHAR * (len(value) - 1)

@@ -24,6 +24,7 @@ class PersonSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     phone = serializers.CharField(source="phone_masked", read_only=True)
     address = serializers.CharField(source="address_masked", read_only=True)
     unit_code = serializers.CharField(source="unit.code", read_only=True)
+    birth_year = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = Person
@@ -31,7 +32,7 @@ class PersonSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "id",
             "name",
             "sex",
-            "birth_date",
+            "birth_year",
             "id_type",
             "id_number",
             "phone",

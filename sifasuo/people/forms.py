@@ -30,13 +30,15 @@ class PersonForm(StyledForm):
     id_number = forms.CharField(label=_("Document number"), max_length=40, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
     birth_date = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of birth"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
 
 
-SENSITIVE_FIELDS = ("id_number", "phone", "address")
+SENSITIVE_FIELDS = ("id_number", "phone", "address", "birth_date")
 
 
 class PersonEditForm(PersonForm):
@@ -54,6 +56,7 @@ class PersonEditForm(PersonForm):
             ("id_number", _("Document number")),
             ("phone", _("Phone")),
             ("address", _("Address")),
+            ("birth_date", _("Date of birth")),
         ],
     )
 
@@ -72,8 +75,8 @@ class PersonEditForm(PersonForm):
         cleared = set(data.pop("clear", []))
         for name in SENSITIVE_FIELDS:
             if name in cleared:
-                data[name] = ""
-            elif not data.get(name):
+                data[name] = None if name == "birth_date" else ""
+            elif data.get(name) in (None, ""):
                 data.pop(name, None)
         return data
 

@@ -56,6 +56,12 @@ class Person(BaseModel):
         return mask(self.name, "name")
 
     @property
+    def birth_year(self) -> int | None:
+        """The year of birth only: with the masked ID number, a full date would give the
+        hidden digits back."""
+        return self.birth_date.year if self.birth_date else None
+
+    @property
     def id_number_masked(self) -> str:
         return mask(self.id_number, "id_number")
 

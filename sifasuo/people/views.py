@@ -30,7 +30,7 @@ from sifasuo.people.models import Person
 
 SORTS = ("name", "created_at")
 SEARCH_SESSION_KEY = "people_searches"
-EXPORT_HEADERS = ["姓名", "性别", "出生日期", "证件类型", "证件号码", "联系电话", "登记单位"]
+EXPORT_HEADERS = ["姓名", "性别", "出生年份", "证件类型", "证件号码", "联系电话", "登记单位"]
 
 
 def _mark_personal(request: HttpRequest) -> None:
@@ -50,7 +50,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             [
                 p.name,
                 p.get_sex_display(),
-                p.birth_date or "",
+                p.birth_year or "",
                 p.get_id_type_display(),
                 p.id_number_masked,
                 p.phone_masked,
@@ -169,6 +169,7 @@ def person_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "id_number": person.id_number_masked,
         "phone": person.phone_masked,
         "address": person.address_masked,
+        "birth_date": f"{person.birth_year}-**-**" if person.birth_year else "",
     }
     form = PersonEditForm(request.POST or None, initial=initial, masked=masked)
     if request.method == "POST" and form.is_valid():

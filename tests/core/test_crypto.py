@@ -226,3 +226,22 @@ def test_encrypted_fields_allow_isnull(person):
     count = Person.objects.filter(pk=person.pk, phone__isnull=False).count()
     # then
     assert count == 1
+
+
+def test_input_that_looks_like_ciphertext_is_encrypted_like_any_text(office_clerk):
+    # given: a value shaped like our stored format, typed by a user
+    planted = "sm4gcm:v1:k1:AAAA"
+    # when
+    person = services.person_create(
+        actor=office_clerk, unit=office_clerk.unit, name="仿冒", address=planted
+    )
+    # then: stored encrypted, read back as typed, and the list still loads
+    assert _stored(person, "address") != planted
+    assert Person.objects.get(pk=person.pk).address == planted
+    assert list(Person.objects.filter(pk=person.pk))
+
+
+def test_a_truncated_ciphertext_is_an_integrity_error_not_a_crash():
+    # when / then
+    with pytest.raises(IntegrityCheckError):
+        crypto.decrypt("sm4gcm:v1:k1:AAAA", aad="people.person.address")

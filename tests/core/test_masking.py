@@ -42,9 +42,23 @@ def test_empty_values_mask_to_empty(value):
     assert mask(value, "phone") == ""
 
 
-def test_a_value_too_short_to_keep_both_ends_keeps_only_its_first_character():
+def test_a_short_document_number_keeps_at_least_half_hidden():
     # when
     masked = mask("1234567", "id_number")
+    # then
+    assert masked == "12****7"
+
+
+def test_a_passport_number_is_not_shown_but_for_one_character():
+    # when: 4 + 4 kept of 9 would show all but one character
+    masked = mask("E12345678", "id_number")
+    # then
+    assert masked == "E1*****78"
+
+
+def test_a_phone_that_is_too_short_keeps_only_its_first_character():
+    # when
+    masked = mask("1234567", "phone")
     # then
     assert masked == "1******"
 

@@ -357,3 +357,37 @@ def test_an_empty_sensitive_field_keeps_its_value_and_clear_removes_it(
     assert kept.id_number == XIYILU_ID
     assert kept.phone == XIYILU_PHONE
     assert kept.address == ""
+
+
+def test_a_birth_date_left_empty_on_edit_is_kept(client_for, office_clerk):
+    # given: a passport holder, whose birth date is typed, not derived
+    from datetime import date
+
+    person = services.person_create(
+        actor=office_clerk,
+        unit=office_clerk.unit,
+        name="护照持有人",
+        id_type=IdType.PASSPORT,
+        id_number="E12345678",
+        birth_date=date(1990, 5, 6),
+    )
+    data = _form_data(
+        name="护照持有人", id_type=IdType.PASSPORT, id_number="", phone="", version="1"
+    )
+    # when
+    response = client_for(office_clerk).post(f"/people/{person.public_id}/edit/", data)
+    # then
+    assert response.status_code == 302
+    assert Person.objects.get(pk=person.pk).birth_date == date(1990, 5, 6)
+
+
+def test_date_inputs_carry_iso_values_in_chinese(client_for, office_clerk):
+    # given: a form bound to a date, rendered in the default (Chinese) language
+    from datetime import date
+
+    from sifasuo.people.forms import PersonForm
+
+    with translation.override("zh-hans"):
+        rendered = str(PersonForm(initial={"birth_date": date(1990, 5, 6)})["birth_date"])
+    # then: the browser's date input understands only YYYY-MM-DD
+    assert 'value="1990-05-06"' in rendered

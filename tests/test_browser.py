@@ -230,3 +230,22 @@ def test_the_login_page_refuses_a_wrong_password_in_chinese(server, page):
     assert "用户名或密码" in page.inner_text("body")
     no_horizontal_scroll(page)
     assert page.console.csp_violations == []
+
+
+def test_the_api_documentation_renders_its_operations_under_the_csp(server, page):
+    from sifasuo.accounts.demo import demo_password
+
+    # given: a logged-in user
+    page.goto(f"{server}/accounts/login/")
+    page.fill("#id_username", "xiyilu_clerk")
+    page.fill("#id_password", demo_password())
+    page.click("form:has(#id_password) button[type=submit]")
+    page.wait_for_url(f"{server}/")
+    # when
+    page.goto(f"{server}/api/docs/")
+    operations = page.locator(".opblock")
+    operations.first.wait_for()
+    # then: Swagger UI ran (no inline script blocked) and lists the API's operations
+    assert operations.count() >= 5
+    assert "/api/v1/offices/" in page.inner_text("body")
+    assert page.console.csp_violations == []

@@ -178,3 +178,14 @@ def test_a_failed_write_leaves_no_audit_row(office_clerk, person):
     # then
     assert AuditEvent.objects.count() == before
     assert Person.objects.count() == people
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_truncate_of_the_audit_trail(person):
+    # given: a session without the test suite's flush permission
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL sifasuo.allow_audit_truncate = 'off'")
+        # when / then
+        with pytest.raises(DatabaseError), transaction.atomic():
+            cursor.execute("TRUNCATE core_auditevent")
+    assert AuditEvent.objects.exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -169,7 +170,7 @@ SIFASUO_BLIND_INDEX_KEY = env("SIFASUO_BLIND_INDEX_KEY")
 SIFASUO_AUDIT_CHAIN_KEY = env("SIFASUO_AUDIT_CHAIN_KEY")
 
 # Masking policy (DESIGN rule 3): characters kept at the start and at the end.
-SIFASUO_MASKING = {
+SIFASUO_MASKING: dict[str, dict[str, Any]] = {
     "id_number": {"keep_start": 4, "keep_end": 4, "min_hidden_ratio": 0.5},
     "phone": {"keep_start": 3, "keep_end": 4},
     "address": {"keep_start": 6, "keep_end": 0},

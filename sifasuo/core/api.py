@@ -110,6 +110,8 @@ class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet): 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Translate domain errors once for the API; let DRF handle the rest."""
     if isinstance(exc, ApplicationError):
+        request = context.get("request")
+        audit.record_refusal(exc, getattr(request, "user", None))
         body: dict[str, Any] = {"detail": exc.message}
         if exc.field:
             body = {exc.field: [exc.message]}

@@ -111,6 +111,22 @@ def record(
     return event
 
 
+def record_refusal(exc: Any, actor: Any) -> None:
+    """Record a refused action (``ApplicationError`` with ``audit_action``) as DENIED.
+
+    Called by the interfaces once the service's transaction is over, so the row is kept.
+    """
+    action = getattr(exc, "audit_action", "")
+    if action:
+        record(
+            action,
+            actor=actor,
+            object_type=getattr(exc, "audit_object_type", ""),
+            outcome=AuditOutcome.DENIED,
+            reason=str(getattr(exc, "field", "") or ""),
+        )
+
+
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """Return the names of fields whose values differ (names only, so no personal data)."""
     return sorted(k for k in after if before.get(k) != after.get(k))

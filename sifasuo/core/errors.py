@@ -8,10 +8,21 @@ class ApplicationError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        audit_action: str = "",
+        audit_object_type: str = "",
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        # A refusal worth auditing names its action; the interface records it after the
+        # service's transaction has rolled back (core.audit.record_refusal).
+        self.audit_action = audit_action
+        self.audit_object_type = audit_object_type
 
 
 class ConcurrentModificationError(ApplicationError):

@@ -50,8 +50,12 @@ def _check_duplicate(id_type: str, number: str, exclude_pk: int | None = None) -
     if exclude_pk is not None:
         duplicates = duplicates.exclude(pk=exclude_pk)
     if duplicates.exists():
+        # Audited as a refusal: repeated attempts would probe who is registered elsewhere.
         raise ApplicationError(
-            _("A person with this document number is already registered."), field="id_number"
+            _("A person with this document number is already registered."),
+            field="id_number",
+            audit_action="create",
+            audit_object_type="people.person",
         )
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sifasuo.core import audit
 from sifasuo.core.errors import ApplicationError
 from sifasuo.core.idempotency import ReplayedSubmission, submit_once
 from sifasuo.core.listing import paginate, sort, sort_links
@@ -151,6 +152,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         except ReplayedSubmission as replay:
             person = Person.objects.get(pk=replay.token.object_id)
         except ApplicationError as exc:
+            audit.record_refusal(exc, request.user)
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             return render(request, "people/person_form.html", {"form": form})
         messages.success(request, _("The person has been registered."))
@@ -181,6 +183,7 @@ def person_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 **form.changes(),
             )
         except ApplicationError as exc:
+            audit.record_refusal(exc, request.user)
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, _("The changes have been saved."))

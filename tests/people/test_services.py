@@ -167,3 +167,36 @@ def test_reveal_needs_a_reason_and_a_revealable_field(office_clerk, office_direc
     with pytest.raises(ApplicationError):
         services.person_reveal(actor=office_director, person=person, field=field, reason=reason)
     assert not AuditEvent.objects.filter(action="reveal").exists()
+
+
+def test_a_refused_duplicate_is_audited_on_the_page_and_in_the_api(
+    client_for, office_clerk, other_clerk
+):
+    # given: a person registered at 西一路
+    from sifasuo.core.models import AuditEvent
+
+    services.person_create(
+        actor=office_clerk, unit=office_clerk.unit, name="甲", id_number="11010519491231002X"
+    )
+    client = client_for(other_clerk)
+    before = AuditEvent.objects.filter(outcome="DENIED", action="create").count()
+    # when: 韦曲 tries the same number by the page and by the API
+    client.post(
+        "/people/new/",
+        {
+            "name": "乙",
+            "id_type": "RESIDENT_ID",
+            "id_number": "11010519491231002X",
+            "sex": "U",
+            "form_token": "probe-1",
+        },
+    )
+    client.post(
+        "/api/v1/people/",
+        {"name": "乙", "id_number": "11010519491231002X"},
+        content_type="application/json",
+    )
+    # then: both refusals are on the record, with who tried
+    denied = AuditEvent.objects.filter(outcome="DENIED", action="create").order_by("seq")
+    assert denied.count() == before + 2
+    assert {e.actor_username for e in denied[before:]} == {"weiqu_clerk"}

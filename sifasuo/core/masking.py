@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from django.conf import settings
 
@@ -13,7 +14,7 @@ def mask(value: str | None, kind: str) -> str:
     """Mask ``value`` by the policy for ``kind`` (id_number, phone, address, name)."""
     if not value:
         return ""
-    policy = settings.SIFASUO_MASKING[kind]
+    policy: dict[str, Any] = settings.SIFASUO_MASKING[kind]
     start, end = policy["keep_start"], policy["keep_end"]
     # A short value (a passport number) keeps fewer characters, so that at least
     # ``min_hidden_ratio`` of it stays hidden whatever the document type.

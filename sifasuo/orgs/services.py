@@ -57,6 +57,8 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     errors: list[RowError] = field(default_factory=list)
+    created_codes: list[str] = field(default_factory=list)
+    updated_codes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -164,10 +166,14 @@ def _apply_office_rows(actor: Any, rows: list[dict[str, Any]], digest: str) -> I
         office.parent = row["parent"]
         office.division = row["division"]
         office.short_name = short_name_for(row["division"])
+        # Contact details stay marked synthetic until the import actually changes them (a
+        # re-imported export of the demo must not pass its invented phones off as real).
+        contact_changed = (office.address, office.phone) != (row["address"], row["phone"])
         office.address = row["address"]
         office.phone = row["phone"]
         office.opening_hours = row["opening_hours"]
-        office.is_demo_contact = False
+        if created or contact_changed:
+            office.is_demo_contact = False
         office.full_clean(exclude=["path"])
         office.save()
         office.other_divisions.set(row["others"])
@@ -178,11 +184,16 @@ def _apply_office_rows(actor: Any, rows: list[dict[str, Any]], digest: str) -> I
         assert_in_scope(office, actor, "create" if created else "change")
         result.created += created
         result.updated += not created
+        (result.created_codes if created else result.updated_codes).append(office.code)
     audit.record(
         "import_committed",
         actor=actor,
         object_type="orgs.unit",
-        changes={"sm3": digest, "created": result.created, "updated": result.updated},
+        changes={
+            "sm3": digest,
+            "created": result.created_codes,
+            "updated": result.updated_codes,
+        },
     )
     return result
 

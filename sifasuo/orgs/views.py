@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,10 +25,17 @@ UNIT_SORTS = ("code", "name", "kind")
 def locator(request: HttpRequest) -> HttpResponse:
     """Find a judicial office by district, town or name (public, phone-friendly)."""
     form = LocatorForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    offices = selectors.locator_offices(
-        district=filters.get("district", ""), town=filters.get("town", ""), q=filters.get("q", "")
-    )
+    if form.is_bound and not form.is_valid():
+        # A district or town that does not exist (or does not match) finds nothing; the
+        # form says why, rather than listing every office as if no filter were given.
+        offices: QuerySet[Unit] = Unit.objects.none()
+    else:
+        filters = form.cleaned_data if form.is_bound else {}
+        offices = selectors.locator_offices(
+            district=filters.get("district", ""),
+            town=filters.get("town", ""),
+            q=filters.get("q", ""),
+        )
     return render(request, "orgs/locator.html", {"form": form, **paginate(request, offices, 20)})
 
 

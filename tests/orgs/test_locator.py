@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from sifasuo.orgs.models import Division, Unit
 
 XINCHENG_TOWNS = [f"61010200{n}" for n in range(1, 10)]
@@ -116,3 +118,13 @@ def test_an_unknown_district_is_a_form_error(client, demo):
     # then
     assert response.status_code == 200
     assert "district" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("query", ["district=999999", "district=610102&town=610113007", "town=123"])
+def test_a_filter_that_matches_no_district_or_town_lists_nothing_and_says_why(client, demo, query):
+    # when
+    response = client.get(f"/locator/?{query}")
+    # then
+    assert response.status_code == 200
+    assert response.context["result_count"] == 0
+    assert response.context["form"].errors

@@ -78,7 +78,11 @@ def test_a_committed_import_is_audited(sysadmin):
     # then
     event = AuditEvent.objects.get(action="import_committed")
     assert event.actor == sysadmin
-    assert event.changes == {"sm3": sm3(content), "created": 1, "updated": 1}
+    assert event.changes == {
+        "sm3": sm3(content),
+        "created": ["61010200102"],
+        "updated": ["610102001"],
+    }
 
 
 def test_one_bad_town_code_imports_nothing_and_names_the_row(sysadmin):
@@ -231,3 +235,13 @@ def test_the_unit_list_export_lists_every_kind_in_scope(client_for, office_clerk
         ("610102001", "610102"),
         ("610102001T01", "610102001"),
     ]
+
+
+def test_a_reimported_export_keeps_demo_contacts_marked_synthetic(client_for, sysadmin):
+    # given: the demo offices of 新城区, exported unchanged
+    client = client_for(sysadmin)
+    exported = client.get("/units/offices.xlsx?parent=610102")
+    # when
+    client.post("/units/import/", {"file": SimpleUploadedFile("o.xlsx", exported.content)})
+    # then: their invented phones are still labelled as such in the locator
+    assert Unit.objects.get(code="610102001").is_demo_contact is True

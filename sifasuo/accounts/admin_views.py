@@ -18,7 +18,7 @@ from sifasuo.accounts.forms import UserCreateForm, UserFilterForm, UserRolesForm
 from sifasuo.accounts.roles import Role
 from sifasuo.core import audit
 from sifasuo.core.errors import ApplicationError
-from sifasuo.core.listing import paginate
+from sifasuo.core.listing import export_url, paginate
 from sifasuo.core.xlsx import audited_export
 
 EXPORT_HEADERS = ["用户名", "姓名", "单位代码", "单位", "角色", "状态", "最近登录"]
@@ -50,11 +50,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
             headers=EXPORT_HEADERS,
             rows=rows,
         )
-    params = request.GET.copy()
-    params["export"] = "xlsx"
     context = {
         "filter_form": form,
-        "export_url": "?" + params.urlencode(),
+        "export_url": export_url(request),
         "can_create": request.user.has_role(Role.SYSTEM_ADMIN),  # type: ignore[union-attr]
         **paginate(request, users),
     }

@@ -32,6 +32,14 @@ def sort_links(request: HttpRequest, allowed: Sequence[str]) -> dict[str, str]:
     return links
 
 
+def export_url(request: HttpRequest) -> str:
+    """Return the query string that exports the current list (same filters and sort)."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["export"] = "xlsx"
+    return "?" + params.urlencode()
+
+
 def paginate(request: HttpRequest, qs: QuerySet[Any], per_page: int = PAGE_SIZE) -> dict[str, Any]:
     """Return the template context of one page: ``page_obj``, ``result_count`` and the query."""
     paginator = Paginator(qs, per_page)

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sifasuo.core.listing import paginate, sort, sort_links
+from sifasuo.core.listing import export_url, paginate, sort, sort_links
 from sifasuo.core.scope import get_for_user
 from sifasuo.core.xlsx import audited_export, build_workbook, xlsx_response
 from sifasuo.orgs import selectors, services
@@ -67,13 +67,11 @@ def unit_list(request: HttpRequest) -> HttpResponse:
             headers=services.UNIT_COLUMNS,
             rows=services.unit_rows(units.order_by("code")),
         )
-    params = request.GET.copy()
-    params["export"] = "xlsx"
     can_import = Unit.objects.visible_to(request.user, "create").exists()
     context = {
         "filter_form": form,
         "sort_links": sort_links(request, UNIT_SORTS),
-        "export_url": "?" + params.urlencode(),
+        "export_url": export_url(request),
         "import_url": reverse("orgs:office_import") if can_import else None,
         "office_export_url": reverse("orgs:office_export") + "?" + request.GET.urlencode(),
         **paginate(request, units),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sifasuo.core import audit
 from sifasuo.core.errors import ApplicationError
 from sifasuo.core.idempotency import ReplayedSubmission, submit_once
-from sifasuo.core.listing import paginate, sort, sort_links
+from sifasuo.core.listing import export_url, paginate, sort, sort_links
 from sifasuo.core.scope import get_for_user
 from sifasuo.core.xlsx import audited_export
 from sifasuo.people import selectors, services
@@ -66,13 +66,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
             headers=EXPORT_HEADERS,
             rows=rows,
         )
-    params = request.GET.copy()
-    params["export"] = "xlsx"
     context = {
         "filter_form": form,
         "search_form": PersonSearchForm(),
         "sort_links": sort_links(request, SORTS),
-        "export_url": "?" + params.urlencode(),
+        "export_url": export_url(request),
         **paginate(request, people),
     }
     return render(request, "people/person_list.html", context)

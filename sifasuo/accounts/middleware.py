@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from sifasuo.accounts.signals import SESSION_LOGIN_AT
+from sifasuo.accounts.signals import SESSION_HAS_DEVICE, SESSION_LOGIN_AT
 
 
 class SessionLimitsMiddleware:
@@ -53,7 +53,7 @@ class TwoFactorEnforcementMiddleware:
             and user.is_authenticated
             and not user.is_verified()
             and not request.path.startswith(self.ALLOWED_PREFIXES)
-            and self._needs_second_factor(user)
+            and self._needs_second_factor(request, user)
         ):
             from sifasuo.accounts.services import has_confirmed_device
 
@@ -69,8 +69,8 @@ class TwoFactorEnforcementMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _needs_second_factor(user: Any) -> bool:
-        from sifasuo.accounts.services import has_confirmed_device
-
+    def _needs_second_factor(request: HttpRequest, user: Any) -> bool:
+        # Whether the user had a device is read once at login (signals.on_login), so this
+        # check costs no query on every request of users without one.
         enforced = bool(settings.OTP_ENFORCED_ROLES) and user.has_role(*settings.OTP_ENFORCED_ROLES)
-        return enforced or has_confirmed_device(user)
+        return enforced or bool(request.session.get(SESSION_HAS_DEVICE))

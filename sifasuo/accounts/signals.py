@@ -13,12 +13,16 @@ from sifasuo.core import audit
 from sifasuo.core.choices import AuditOutcome
 
 SESSION_LOGIN_AT = "sifasuo_login_at"
+SESSION_HAS_DEVICE = "sifasuo_has_otp_device"
 
 
 @receiver(user_logged_in)
 def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
+        from sifasuo.accounts.services import has_confirmed_device
+
         request.session[SESSION_LOGIN_AT] = int(time.time())
+        request.session[SESSION_HAS_DEVICE] = has_confirmed_device(user)
     audit.record("login", actor=user, obj=user)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -130,8 +131,6 @@ def office_import(*, actor: Any, stream: IO[bytes]) -> ImportResult:
         raise PermissionDenied
     data = stream.read()
     digest = sm3(data)
-    import io
-
     try:
         rows = read_rows(io.BytesIO(data), expected_headers=OFFICE_COLUMNS)
     except ApplicationError as exc:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from sifasuo.accounts.api import TokenView
+from sifasuo.mediation.api import (
+    CaseTransferViewSet,
+    CommitteeViewSet,
+    MediationCaseViewSet,
+    MediatorViewSet,
+)
 from sifasuo.orgs.api import OfficeViewSet, UnitViewSet
 from sifasuo.people.api import PersonViewSet
 
@@ -13,8 +19,13 @@ router = DefaultRouter()
 router.register("offices", OfficeViewSet, basename="office")
 router.register("units", UnitViewSet, basename="unit")
 router.register("people", PersonViewSet, basename="person")
+router.register("mediation/committees", CommitteeViewSet, basename="mediation-committee")
+router.register("mediation/mediators", MediatorViewSet, basename="mediation-mediator")
+router.register("mediation/cases", MediationCaseViewSet, basename="mediation-case")
+router.register("mediation/transfers", CaseTransferViewSet, basename="mediation-transfer")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("stats/", include("sifasuo.stats.api_urls")),
     *router.urls,
 ]

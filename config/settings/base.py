@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "sifasuo.accounts",
     "sifasuo.people",
     "sifasuo.portal",
+    "sifasuo.mediation",
+    "sifasuo.stats",
 ]
 
 MIDDLEWARE = [

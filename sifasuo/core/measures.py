@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,10 @@ class Measure:
     unit_path_field: str = "unit__path"
     description: str = ""
     tags: tuple[str, ...] = field(default_factory=tuple)
+    # name -> field the figure can be broken down by (``by_category`` -> ``category__code``)
+    breakdowns: dict[str, str] = field(default_factory=dict)
+    # a figure that sums a field of the records (an amount) instead of counting them
+    sum_field: str | None = None
 
     def queryset(
         self, user: Any, *, unit: Any = None, start: Any = None, end: Any = None
@@ -39,9 +44,25 @@ class Measure:
             qs = qs.filter(**{f"{self.date_field}__lt": end})
         return qs
 
-    def value(self, user: Any, **kwargs: Any) -> int:
-        """Return the figure: the count of ``queryset``."""
-        return self.queryset(user, **kwargs).count()
+    def value(self, user: Any, **kwargs: Any) -> Any:
+        """Return the figure: the count of ``queryset``, or the sum of ``sum_field``."""
+        qs = self.queryset(user, **kwargs)
+        if self.sum_field:
+            total = qs.aggregate(total=Sum(self.sum_field))["total"]
+            return total if total is not None else Decimal("0.00")
+        return qs.count()
+
+    def breakdown(self, user: Any, name: str, **kwargs: Any) -> dict[str, int]:
+        """Return the count per value of the breakdown ``name`` (one grouped query)."""
+        by = self.breakdowns[name]
+        rows = (
+            self.queryset(user, **kwargs)
+            .order_by()
+            .values(by)
+            .annotate(n=Count("pk", distinct=True))
+            .values_list(by, "n")
+        )
+        return {str(key): n for key, n in rows if key not in (None, "")}
 
 
 class MeasureRegistry:

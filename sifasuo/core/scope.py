@@ -2,7 +2,10 @@
 
 A record belongs to a unit (``scope_unit_field`` on the model). It is visible to users of
 that unit and of the units above it, to the units it is explicitly shared with
-(``scope_share_field``), and, for citizens, to its owner (``scope_citizen_field``). What a
+(``scope_share_field``), and, for citizens, to its owner (``scope_citizen_field``). A record
+whose figures are counted under another unit than the one now working it (a mediation case
+transferred after acceptance) names those units in ``scope_view_unit_fields``: users at and
+above them may view and export it, never change it. What a
 role may do at its own unit and below is the user's business (``User.scope_rules``), so
 ``core`` needs no import of ``accounts``.
 """
@@ -58,9 +61,19 @@ def scope_q(model: type[models.Model], user: Any, action: str) -> Q | None:
     if BELOW in reach:
         q |= Q(**{f"{prefix}path__startswith": unit.path}) & ~Q(**{f"{prefix}pk": unit.pk})
         matched = True
+    if action in ("view", "export") and matched:
+        for lookup in getattr(model, "scope_view_unit_fields", ()):
+            extra = _prefix(lookup)
+            if OWN in reach:
+                q |= Q(**{f"{extra}pk": unit.pk})
+            if BELOW in reach:
+                q |= Q(**{f"{extra}path__startswith": unit.path})
     share_field = getattr(model, "scope_share_field", None)
     if share_field and action == "view" and matched:
+        # Shared with a unit: seen there, and above it by those who see below them.
         q |= Q(**{share_field: unit})
+        if BELOW in reach:
+            q |= Q(**{f"{share_field}__path__startswith": unit.path})
     return q if matched else None
 
 
@@ -121,3 +134,35 @@ def assert_in_scope(obj: models.Model, user: Any, action: str = "change") -> Non
     manager = type(obj)._default_manager
     if not manager.visible_to(user, action).filter(pk=obj.pk).exists():  # type: ignore[attr-defined]
         raise PermissionDenied
+
+
+def unit_reach_q(user: Any, model: type[models.Model], action: str) -> Q:
+    """Return the filter on units where ``user`` may ``action`` records of ``model``.
+
+    For choosing where a new record goes (the committees a clerk may register cases at).
+    """
+    home = getattr(user, "unit", None)
+    q = Q(pk__in=[])
+    if home is None or not getattr(user, "is_authenticated", False):
+        return q
+    reach_set = set(user.scope_reach(model, action))
+    if OWN in reach_set:
+        q |= Q(pk=home.pk)
+    if BELOW in reach_set:
+        q |= Q(path__startswith=home.path) & ~Q(pk=home.pk)
+    return q
+
+
+def may_act_at(user: Any, unit: Any, model: type[models.Model], action: str) -> bool:
+    """Return whether ``user`` may ``action`` records of ``model`` owned by ``unit``.
+
+    For decisions taken at a unit before any record of it exists there (a committee
+    accepting a transferred case).
+    """
+    home = getattr(user, "unit", None)
+    if home is None or unit is None or not getattr(user, "is_authenticated", False):
+        return False
+    reach_set = set(user.scope_reach(model, action))
+    if unit.pk == home.pk:
+        return OWN in reach_set
+    return BELOW in reach_set and unit.path.startswith(home.path)

@@ -28,6 +28,7 @@ from sifasuo.people.forms import (
     RevealForm,
 )
 from sifasuo.people.models import Person
+from sifasuo.people.related import related_for
 
 SORTS = ("name", "created_at")
 SEARCH_SESSION_KEY = "people_searches"
@@ -126,6 +127,7 @@ def person_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "can_reveal": can_reveal,
             "can_change": can_change,
             "reveal_form": RevealForm(),
+            "related": related_for(request.user, person),
         },
     )
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from sifasuo.accounts.demo import create_demo_accounts
+from sifasuo.mediation.demo import create_demo_mediation
 from sifasuo.orgs.demo import create_demo_offices
 from sifasuo.people.demo import create_demo_people
 
@@ -18,6 +19,10 @@ class Command(BaseCommand):
         offices = create_demo_offices()
         accounts = create_demo_accounts()
         people = create_demo_people()
+        mediation = create_demo_mediation()
         self.stdout.write(
-            f"demo data: {offices} new offices, {len(accounts)} demo accounts, {people} new people"
+            f"demo data: {offices} new offices, {len(accounts)} demo accounts, "
+            f"{people} new people, {mediation['committees']} new village committees, "
+            f"{mediation['mediators']} new mediators, {mediation['cases']} new mediation cases, "
+            f"{mediation['screening']} new screening reports"
         )

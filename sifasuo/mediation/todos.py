@@ -1,0 +1,99 @@
+"""The mediation items of the workbench's to-do list: what falls due, and what is overdue."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sifasuo.core.todos import Todo, register
+from sifasuo.mediation.choices import OPEN_STATUSES, CaseStatus, TransferStatus
+from sifasuo.mediation.models import CaseTransfer, MediationCase
+
+# How far ahead an item shows before it falls due; overdue items show until done.
+HORIZON_DAYS = 7
+LIMIT = 50
+
+
+def _handling(user: Any) -> Any:
+    """Cases the user works (owner scope with change right), not those only shared."""
+    return MediationCase.objects.visible_to(user, "change")
+
+
+@register
+def mediation_todos(user: Any) -> list[Todo]:
+    """Intakes to decide, cases to conclude, visits to make, confirmations and transfers."""
+    if getattr(user, "unit", None) is None:
+        return []
+    horizon = timezone.localdate() + timedelta(days=HORIZON_DAYS)
+    items: list[Todo] = []
+    cases = (
+        _handling(user)
+        .filter(
+            Q(status=CaseStatus.REGISTERED)
+            | Q(status__in=OPEN_STATUSES, conclude_due__lte=horizon)
+            | Q(status=CaseStatus.PERFORMING, return_visit_due__lte=horizon)
+            | Q(
+                confirmation_due__lte=horizon,
+                confirmation_due__gte=timezone.localdate(),
+                confirmation_applied_on__isnull=True,
+                status=CaseStatus.PERFORMING,
+            )
+        )
+        .only(
+            "public_id",
+            "number",
+            "status",
+            "received_on",
+            "conclude_due",
+            "return_visit_due",
+            "confirmation_due",
+            "confirmation_applied_on",
+        )
+        .order_by("conclude_due", "received_on")[:LIMIT]
+    )
+    for case in cases:
+        url = reverse("mediation:case_detail", args=[case.public_id])
+        if case.status == CaseStatus.REGISTERED:
+            items.append(
+                Todo(_("Decide on intake %(n)s") % {"n": case.number}, url, case.received_on)
+            )
+        elif case.status in OPEN_STATUSES:
+            items.append(
+                Todo(_("Conclude case %(n)s") % {"n": case.number}, url, case.conclude_due)
+            )
+        elif case.status == CaseStatus.PERFORMING:
+            if case.return_visit_due and case.return_visit_due <= horizon:
+                items.append(
+                    Todo(
+                        _("Return visit for %(n)s") % {"n": case.number}, url, case.return_visit_due
+                    )
+                )
+            if case.confirmation_due and not case.confirmation_applied_on:
+                items.append(
+                    Todo(
+                        _("Judicial confirmation window of %(n)s ends") % {"n": case.number},
+                        url,
+                        case.confirmation_due,
+                    )
+                )
+    unit = user.unit
+    transfers = (
+        CaseTransfer.objects.filter(status=TransferStatus.PENDING)
+        .filter(Q(to_unit=unit) | Q(to_unit__path__startswith=unit.path))
+        .select_related("case")[:LIMIT]
+    )
+    for transfer in transfers:
+        if MediationCase.objects.visible_to(user, "view").filter(pk=transfer.case_id).exists():
+            items.append(
+                Todo(
+                    _("Accept or reject the transfer of %(n)s") % {"n": transfer.case.number},
+                    reverse("mediation:case_detail", args=[transfer.case.public_id]),
+                    transfer.created_at.date(),
+                )
+            )
+    return items

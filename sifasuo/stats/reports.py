@@ -1,0 +1,532 @@
+"""Module reports: one module's figures for a unit and a period, composed from the registry.
+
+A report is a list of measure codes (DESIGN "stats composes registered measures"): stats
+never imports the app whose figures it shows, it asks ``core.measures.registry`` by code,
+so what "succeeded" or "on time" means stays the app's knowledge. A later module
+(legalservice, correction, …) adds its report by adding a ``ReportSpec`` to ``REPORTS``;
+the API endpoint, the dashboard tables, the drill-down links and the exports follow.
+
+Every figure links to the list of records behind it: the module's list page named by
+``ReportSpec.records_url_name`` honours ``?measure=<code>&unit=<code>&year=<y>[&month=<m>]``
+plus, for a breakdown cell, ``&<parameter>=<value>`` (``category``, ``source`` …).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Model, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sifasuo.core.errors import ApplicationError
+from sifasuo.core.measures import Measure, registry
+from sifasuo.orgs.models import Unit
+from sifasuo.orgs.selectors import unit_for_user
+
+FIRST_YEAR = 2000
+SUMMARY = "summary"
+BY_UNIT = "by_unit"
+
+
+# Periods ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar year, or one month of it: the half-open range [start, end)."""
+
+    year: int
+    month: int | None = None
+
+    @property
+    def start(self) -> date:
+        return date(self.year, self.month or 1, 1)
+
+    @property
+    def end(self) -> date:
+        if self.month is None or self.month == 12:
+            return date(self.year + 1, 1, 1)
+        return date(self.year, self.month + 1, 1)
+
+    @property
+    def slug(self) -> str:
+        """``2024`` or ``2024-03``, for file names."""
+        return f"{self.year}-{self.month:02d}" if self.month else str(self.year)
+
+    def params(self) -> dict[str, str]:
+        """The period as query parameters (``year``, and ``month`` when there is one)."""
+        result = {"year": str(self.year)}
+        if self.month:
+            result["month"] = str(self.month)
+        return result
+
+
+def parse_period(year: str | None, month: str | None, *, today: date | None = None) -> Period:
+    """Read ``year`` (default: this year) and an optional ``month``; refuse anything else."""
+    today = today or timezone.localdate()
+    last_year = today.year + 1
+    year_text = (year or "").strip()
+    month_text = (month or "").strip()
+    if not year_text:
+        number = today.year
+    elif year_text.isdigit() and FIRST_YEAR <= int(year_text) <= last_year:
+        number = int(year_text)
+    else:
+        raise ApplicationError(
+            _("Year: enter a year from %(first)d to %(last)d.")
+            % {"first": FIRST_YEAR, "last": last_year},
+            field="year",
+        )
+    if not month_text:
+        return Period(number)
+    if month_text.isdigit() and 1 <= int(month_text) <= 12:
+        return Period(number, int(month_text))
+    raise ApplicationError(_("Month: enter a month from 1 to 12, or none."), field="month")
+
+
+# Specifications ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A ratio of two figures of the report (``succeeded`` over ``total``)."""
+
+    numerator: str
+    denominator: str
+    label: Any
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """What a module reports: figures by measure code, rates, breakdowns, a comparison."""
+
+    module: str
+    title: Any
+    # figure key (the API's name) -> measure code, in the order the dashboard shows them
+    figures: dict[str, str]
+    records_url_name: str
+    rates: dict[str, Rate] = field(default_factory=dict)
+    # the figure whose measure is broken down, and breakdown name -> list filter parameter
+    breakdown_figure: str = ""
+    breakdowns: dict[str, str] = field(default_factory=dict)
+    # the figure compared across the selected unit's direct children (``by_unit``)
+    comparison_figure: str = ""
+    # the figures shown as cards, in order (rates included); all figures when empty
+    cards: tuple[str, ...] = ()
+
+    def measure(self, key: str) -> Measure:
+        """Return the registered measure behind the figure ``key``."""
+        return registry.get(self.figures[key])
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """The names of the report's tables (each one can be exported)."""
+        names = [SUMMARY, *self.breakdowns]
+        if self.comparison_figure:
+            names.append(BY_UNIT)
+        return tuple(names)
+
+
+REPORTS: dict[str, ReportSpec] = {
+    "mediation": ReportSpec(
+        module="mediation",
+        title=gettext_lazy("People's mediation"),
+        figures={
+            "received": "mediation.received",
+            "total": "mediation.accepted",
+            "succeeded": "mediation.succeeded",
+            "failed": "mediation.failed",
+            "refused": "mediation.refused",
+            "on_time": "mediation.on_time",
+            "overdue": "mediation.overdue",
+            "agreement_amount": "mediation.agreement_amount",
+        },
+        rates={
+            "success_rate": Rate("succeeded", "total", gettext_lazy("Success rate")),
+        },
+        records_url_name="mediation:case_list",
+        breakdown_figure="total",
+        breakdowns={
+            "by_category": "category",
+            "by_source": "source",
+            "by_outcome": "outcome",
+            "by_committee_type": "committee_type",
+        },
+        comparison_figure="total",
+        cards=(
+            "received",
+            "total",
+            "succeeded",
+            "success_rate",
+            "agreement_amount",
+            "on_time",
+            "overdue",
+            "refused",
+            "failed",
+        ),
+    ),
+}
+
+
+def report_spec(module: str) -> ReportSpec:
+    """Return the report of ``module``; 404 for a module that reports nothing."""
+    try:
+        return REPORTS[module]
+    except KeyError:
+        raise Http404 from None
+
+
+# The report -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitFigure:
+    """One direct child of the selected unit and its figure (the comparison)."""
+
+    code: str
+    name: str
+    total: int
+
+
+@dataclass(frozen=True)
+class ModuleReport:
+    """The figures of one module for one unit and period, as the registry computes them."""
+
+    spec: ReportSpec
+    unit: Unit
+    period: Period
+    figures: dict[str, int | Decimal]
+    rates: dict[str, float]
+    breakdowns: dict[str, dict[str, int]]
+    by_unit: list[UnitFigure]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as the API answers it (``agreement_amount`` a Decimal)."""
+        return {
+            "unit": self.unit.code,
+            "unit_name": self.unit.name,
+            "year": self.period.year,
+            "month": self.period.month,
+            **self.figures,
+            **self.rates,
+            **self.breakdowns,
+            BY_UNIT: [
+                {"code": row.code, "name": row.name, "total": row.total} for row in self.by_unit
+            ],
+        }
+
+
+def _require(user: Any, spec: ReportSpec, action: str) -> None:
+    """Refuse (403) a user whose roles reach no record the report counts.
+
+    The three administrators and citizens see no business records (DESIGN rule 1): their
+    figures would all be 0, so they get a refusal rather than a page of zeros.
+    """
+    model = spec.measure(next(iter(spec.figures))).records(user).model
+    reach = getattr(user, "scope_reach", None)
+    if getattr(user, "unit", None) is None or reach is None or not reach(model, action):
+        raise PermissionDenied
+
+
+def report_unit(*, user: Any, code: str) -> Unit:
+    """The unit named by ``unit=`` (default: the user's own); 404 if missing or out of scope."""
+    return unit_for_user(user=user, code=code or user.unit.code)
+
+
+def child_figures(
+    measure: Measure, user: Any, *, unit: Unit, start: date, end: date
+) -> list[UnitFigure]:
+    """Return ``measure`` for each direct child of ``unit`` that has records, by code.
+
+    One grouped query over the records' unit paths, folded into the children in Python,
+    and one query for the children's names, whatever the number of children.
+    """
+    path_field = measure.unit_path_field
+    rows = (
+        measure.queryset(user, unit=unit, start=start, end=end)
+        .order_by()
+        .values(path_field)
+        .annotate(n=Count("pk", distinct=True))
+        .values_list(path_field, "n")
+    )
+    totals: dict[str, int] = {}
+    for path, n in rows:
+        child = str(path)[len(unit.path) :].split("/", 1)[0]
+        if child:  # records of the unit itself belong to no child
+            totals[child] = totals.get(child, 0) + n
+    children = Unit.objects.visible_to(user).filter(parent=unit).only("code", "name")
+    names = {child.code: child.name for child in children}
+    return [
+        UnitFigure(code=code, name=names.get(code, code), total=totals[code])
+        for code in sorted(totals)
+    ]
+
+
+def module_report(
+    *, user: Any, module: str, unit_code: str, year: str | None, month: str | None
+) -> ModuleReport:
+    """Compute the report of ``module`` for the unit ``unit_code`` and the period given.
+
+    404 for an unknown module or a unit out of scope, 403 for a user who sees no business
+    records, ``ApplicationError`` for a bad year or month. A constant number of queries:
+    one per figure, one per breakdown, two for the comparison.
+    """
+    spec = report_spec(module)
+    _require(user, spec, "view")
+    unit = report_unit(user=user, code=unit_code)
+    period = parse_period(year, month)
+    return compute(spec, user=user, unit=unit, period=period)
+
+
+def compute(spec: ReportSpec, *, user: Any, unit: Unit, period: Period) -> ModuleReport:
+    """Ask the registry for every figure of ``spec`` (unit and period already checked)."""
+    where: dict[str, Any] = {"unit": unit, "start": period.start, "end": period.end}
+    figures: dict[str, int | Decimal] = {
+        key: spec.measure(key).value(user, **where) for key in spec.figures
+    }
+    rates: dict[str, float] = {}
+    for key, rate in spec.rates.items():
+        numerator, denominator = figures[rate.numerator], figures[rate.denominator]
+        rates[key] = round(float(numerator) / float(denominator), 4) if denominator else 0.0
+    breakdowns: dict[str, dict[str, int]] = {}
+    if spec.breakdown_figure:
+        measure = spec.measure(spec.breakdown_figure)
+        breakdowns = {name: measure.breakdown(user, name, **where) for name in spec.breakdowns}
+    by_unit: list[UnitFigure] = []
+    if spec.comparison_figure:
+        by_unit = child_figures(
+            spec.measure(spec.comparison_figure),
+            user,
+            unit=unit,
+            start=period.start,
+            end=period.end,
+        )
+    return ModuleReport(spec, unit, period, figures, rates, breakdowns, by_unit)
+
+
+# Labels, drill-down links and tables (the dashboard and its exports) --------------------------
+
+
+def breakdown_labels(measure: Measure, user: Any, name: str, keys: Iterable[str]) -> dict[str, str]:
+    """Return a readable label for each value of the breakdown ``name``.
+
+    Read from the model the measure counts, never by importing its app: the choices of the
+    field broken down by (``source``), or, for a column of a related table
+    (``category__code``), the related rows' names (one query).
+    """
+    wanted = [str(key) for key in keys]
+    parts = measure.breakdowns[name].split("__")
+    model: type[Model] = measure.records(user).model
+    last: Any = None
+    for index, part in enumerate(parts):
+        last = model._meta.get_field(part)
+        if index < len(parts) - 1:
+            model = last.related_model
+    choices = getattr(last, "flatchoices", None)
+    if choices:
+        labels = {str(value): str(label) for value, label in choices}
+        return {key: labels.get(key, key) for key in wanted}
+    if len(parts) > 1 and wanted:
+        rows: QuerySet[Any] = model._default_manager.filter(**{f"{parts[-1]}__in": wanted})
+        found = {str(getattr(row, parts[-1])): str(row) for row in rows}
+        return {key: found.get(key, key) for key in wanted}
+    return {key: key for key in wanted}
+
+
+def records_url(spec: ReportSpec, *, code: str, unit: str, period: Period, **filters: str) -> str:
+    """The list of records behind a figure, with the same unit, period and filters."""
+    params = {"measure": code, "unit": unit, **period.params(), **filters}
+    return f"{reverse(spec.records_url_name)}?{urlencode(params)}"
+
+
+def display(value: int | Decimal | float, *, percent: bool = False) -> str:
+    """A figure as the page shows it: grouped thousands, 2 places for money and rates."""
+    if percent:
+        return number_format(Decimal(str(value)) * 100, 2, use_l10n=True) + "%"
+    if isinstance(value, Decimal):
+        return number_format(value, 2, use_l10n=True, force_grouping=True)
+    return number_format(value, use_l10n=True, force_grouping=True)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A line of a dashboard table: what is counted, the figure, and where it drills down."""
+
+    code: str
+    label: str
+    value: int | Decimal | float
+    shown: str
+    url: str
+    share: str = ""
+    dashboard_url: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A dashboard table (the summary, a breakdown or the comparison of child units)."""
+
+    name: str
+    title: str
+    label_header: str
+    value_header: str
+    rows: list[Row]
+
+    def export_rows(self) -> list[list[Any]]:
+        return [[row.code, row.label, row.value] for row in self.rows]
+
+
+def _share(n: int, total: int | Decimal) -> str:
+    return display(round(n / float(total), 4) if total else 0.0, percent=True)
+
+
+def report_tables(report: ModuleReport, *, user: Any) -> dict[str, Table]:
+    """Every table of ``report``, each number with its drill-down link (one label query)."""
+    spec, period, unit = report.spec, report.period, report.unit
+    tables: dict[str, Table] = {}
+    summary: list[Row] = []
+    for key in spec.figures:
+        measure = spec.measure(key)
+        value = report.figures[key]
+        summary.append(
+            Row(
+                code=key,
+                label=str(measure.label),
+                value=value,
+                shown=display(value),
+                url=records_url(spec, code=measure.code, unit=unit.code, period=period),
+            )
+        )
+    for key, rate in spec.rates.items():
+        numerator = spec.measure(rate.numerator)
+        summary.append(
+            Row(
+                code=key,
+                label=str(rate.label),
+                value=report.rates[key],
+                shown=display(report.rates[key], percent=True),
+                url=records_url(spec, code=numerator.code, unit=unit.code, period=period),
+            )
+        )
+    tables[SUMMARY] = Table(SUMMARY, _("Summary"), _("Figure"), _("Value"), summary)
+    if spec.breakdown_figure:
+        measure = spec.measure(spec.breakdown_figure)
+        total = report.figures[spec.breakdown_figure]
+        titles = breakdown_titles()
+        for name, parameter in spec.breakdowns.items():
+            counts = report.breakdowns[name]
+            labels = breakdown_labels(measure, user, name, counts)
+            ordered = sorted(counts, key=lambda key: (-counts[key], key))  # noqa: B023
+            rows = [
+                Row(
+                    code=key,
+                    label=labels[key],
+                    value=counts[key],
+                    shown=display(counts[key]),
+                    url=records_url(
+                        spec,
+                        code=measure.code,
+                        unit=unit.code,
+                        period=period,
+                        **{parameter: key},
+                    ),
+                    share=_share(counts[key], total),
+                )
+                for key in ordered
+            ]
+            title = titles.get(name, name)
+            tables[name] = Table(name, title, title, str(measure.label), rows)
+    if spec.comparison_figure:
+        measure = spec.measure(spec.comparison_figure)
+        total = report.figures[spec.comparison_figure]
+        rows = [
+            Row(
+                code=child.code,
+                label=child.name,
+                value=child.total,
+                shown=display(child.total),
+                url=records_url(spec, code=measure.code, unit=child.code, period=period),
+                share=_share(child.total, total),
+                dashboard_url="?" + urlencode({"unit": child.code, **period.params()}),
+            )
+            for child in report.by_unit
+        ]
+        tables[BY_UNIT] = Table(BY_UNIT, _("By unit"), _("Unit"), str(measure.label), rows)
+    return tables
+
+
+def breakdown_titles() -> dict[str, str]:
+    """The headings of the breakdowns the reports use (a breakdown name is its key)."""
+    return {
+        "by_category": _("By dispute category"),
+        "by_source": _("By source"),
+        "by_outcome": _("By outcome"),
+        "by_committee_type": _("By committee type"),
+    }
+
+
+# The dashboard ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitOption:
+    """A unit the dashboard can be scoped to, indented under the user's own unit."""
+
+    code: str
+    name: str
+    depth: int
+
+    @property
+    def indented(self) -> str:
+        """The name behind one dash per level below the user's unit (for a select)."""
+        return "— " * self.depth + self.name
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """What the dashboard page shows: the report, its tables, the units to choose from."""
+
+    report: ModuleReport
+    tables: dict[str, Table]
+    units: list[UnitOption]
+    trail: list[UnitOption]  # from the user's unit down to the selected one
+
+
+def dashboard_units(*, user: Any) -> list[UnitOption]:
+    """The user's unit and the units below it in scope, in tree order (one query)."""
+    home: Unit = user.unit
+    units = (
+        Unit.objects.visible_to(user)
+        .filter(path__startswith=home.path)
+        .order_by("path")
+        .only("code", "name", "path")
+    )
+    base = home.path.count("/")
+    return [UnitOption(u.code, u.name, u.path.count("/") - base) for u in units]
+
+
+def dashboard(
+    *, user: Any, module: str, unit_code: str, year: str | None, month: str | None
+) -> Dashboard:
+    """The report of ``module`` for the dashboard, with its tables and unit selector."""
+    report = module_report(user=user, module=module, unit_code=unit_code, year=year, month=month)
+    units = dashboard_units(user=user)
+    by_code = {option.code: option for option in units}
+    segments = report.unit.path.strip("/").split("/")
+    trail = [by_code[code] for code in segments if code in by_code]
+    return Dashboard(report, report_tables(report, user=user), units, trail)
+
+
+def require_export(*, user: Any, module: str) -> None:
+    """Refuse (403) an export to a user whose roles may not export the module's records."""
+    _require(user, report_spec(module), "export")

@@ -249,3 +249,105 @@ def test_the_api_documentation_renders_its_operations_under_the_csp(server, page
     assert operations.count() >= 5
     assert "/api/v1/offices/" in page.inner_text("body")
     assert page.console.csp_violations == []
+
+
+def _login(page: Any, server: str, username: str) -> None:
+    from sifasuo.accounts.demo import demo_password
+
+    page.goto(f"{server}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", demo_password())
+    page.click("form:has(#id_password) button[type=submit]")
+    page.wait_for_url(f"{server}/")
+
+
+def _run_step(page: Any, name: str, fill: dict[str, str] | None = None) -> None:
+    """Open a step of the case page (a <details>), fill it and submit it."""
+    form = page.locator(f"form[action$='/steps/{name}/']")
+    details = page.locator("details.sf-step", has=form)
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    for selector, value in (fill or {}).items():
+        field = form.locator(selector)
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        elif field.get_attribute("type") == "checkbox":
+            field.check()
+        else:
+            field.fill(value)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert page.locator(".alert-success").count() == 1, page.inner_text("main")[:500]
+
+
+def test_a_mediator_takes_a_dispute_from_intake_to_a_return_visit_on_a_phone(server, page):
+    # given
+    _login(page, server, "xiyilu_mediator")
+    page.goto(f"{server}/mediation/cases/new/")
+    no_horizontal_scroll(page)
+    # when: the intake of a walk-in dispute
+    page.select_option("#id_category", label="邻里")
+    page.fill("#id_summary", "楼上漏水导致楼下天花板受损")
+    page.fill("#id_applicant_name", "孙丽")
+    page.fill("#id_respondent_name", "钱军")
+    with page.expect_navigation():
+        page.click("form.sf-form button[type=submit]")
+    # then: the case page, with its number and the next steps
+    assert "调字第" in page.inner_text("h1")
+    no_horizontal_scroll(page)
+    # when: accept, a session, a written agreement, a return visit
+    _run_step(page, "accept")
+    _run_step(page, "record", {"#id_content": "双方到场陈述意见，经调解达成一致。"})
+    _run_step(
+        page,
+        "conclude",
+        {
+            "select[name=outcome]": "WRITTEN",
+            "textarea[name=facts]": "楼上住户水管破裂，应承担维修费用。",
+            "textarea[name=agreement_terms]": "钱军赔偿孙丽维修费二千元。",
+            "input[name=performance_manner]": "现金一次性支付",
+            "input[name=agreement_amount]": "2000",
+        },
+    )
+    agreement = page.locator("a[href$='/documents/agreement/']")
+    assert agreement.count() == 1
+    screenshot(page, "mediation-case-375.png")
+    _run_step(page, "visit")
+    # then
+    assert page.locator("a[href$='/document/']").count() >= 2  # the record and the visit
+    no_horizontal_scroll(page)
+    assert page.console.csp_violations == []
+    assert page.console.errors == []
+
+
+def test_the_mediation_ledger_on_a_phone(server, page):
+    # given
+    _login(page, server, "xiyilu_director")
+    # when
+    page.goto(f"{server}/mediation/cases/?overdue=on")
+    # then: the overdue cases of the office, each flagged
+    assert page.locator("table.sf-table tbody tr").count() >= 1
+    assert page.locator("table.sf-table .text-bg-danger").count() >= 1
+    no_horizontal_scroll(page)
+    screenshot(page, "mediation-ledger-375.png")
+    assert page.console.csp_violations == []
+
+
+def test_the_statistics_dashboard_draws_its_charts_and_drills_down(server, page):
+    # given
+    _login(page, server, "xiyilu_director")
+    # when
+    page.goto(f"{server}/stats/")
+    page.locator("canvas").first.wait_for()
+    # then: ECharts drew under the CSP, and a figure opens the cases behind it
+    no_horizontal_scroll(page)
+    screenshot(page, "stats-dashboard-375.png")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.wait_for_timeout(500)  # ECharts redraws on resize
+    page.screenshot(path=str(SCREENSHOTS / "stats-dashboard.png"), full_page=True)
+    link = page.locator("a[href*='measure=mediation.accepted']").first
+    with page.expect_navigation():
+        link.click()
+    assert "/mediation/cases/" in page.url
+    assert page.console.csp_violations == []
+    assert page.console.errors == []

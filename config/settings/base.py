@@ -207,6 +207,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Choice sets that share a field name ("kind") or appear under two names ("reason").
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "sifasuo.orgs.choices.UnitKind",
+        "PartyKindEnum": "sifasuo.mediation.choices.PartyKind",
+        "TransferKindEnum": "sifasuo.mediation.choices.TransferKind",
+        "RefusalReasonEnum": "sifasuo.mediation.choices.RefusalReason",
+    },
 }
 
 # Content security policy: no inline script, nothing from another host.

@@ -279,7 +279,8 @@ class TransferForm(StyledForm):
 
 class DecideTransferForm(StyledForm):
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("accept", _("Accept")), ("reject", _("Reject"))]
+        label=_("Decision"),
+        choices=[("accept", _("Accept the request")), ("reject", _("Decline the request"))],
     )
     note = _text(_("Note"), required=False)
 

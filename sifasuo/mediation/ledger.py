@@ -50,11 +50,32 @@ def chinese_labels(choices: Any) -> dict[str, str]:
         return {value: str(label) for value, label in choices.choices}
 
 
+# Words the offices' own ledgers use (the monthly reports' terms, DOMAIN.md §2.4).
+ALIASES: dict[str, str] = {
+    "申请调解": CaseSource.APPLICATION,
+    "当事人申请": CaseSource.APPLICATION,
+    "主动调解": CaseSource.INITIATIVE,
+    "委托移送": CaseSource.REFERRAL,
+    "接受委托移送调解": CaseSource.REFERRAL,
+    "书面": Outcome.WRITTEN,
+    "书面协议": Outcome.WRITTEN,
+    "口头": Outcome.ORAL,
+    "口头协议": Outcome.ORAL,
+    "调解不成": Outcome.FAILED,
+    "调解失败": Outcome.FAILED,
+    "法院": ReferralOrgan.COURT,
+    "公安": ReferralOrgan.POLICE,
+    "信访": ReferralOrgan.PETITION,
+}
+
+
 def code_for(choices: Any, text: str) -> str | None:
-    """Return the code of a workbook cell given as the code itself or its Chinese label."""
+    """Return the code of a workbook cell: the code, its Chinese label, or a ledger word."""
     text = text.strip()
     if text in choices.values:
         return text
+    if ALIASES.get(text) in choices.values:
+        return ALIASES[text]
     for code, label in chinese_labels(choices).items():
         if label == text:
             return code

@@ -58,79 +58,43 @@ def _overdue(user: Any) -> QuerySet[MediationCase]:
     )
 
 
-RECEIVED = registry.register(
-    Measure(
-        code="mediation.received",
-        label=_("Intakes registered"),
-        records=_cases,
-        date_field="received_on",
-        unit_path_field="registered_unit__path",
-        description="Every intake registered in the period, refusals included.",
+# code, label, records, date field, unit path field, breakdowns, summed field
+_INTAKE = ("received_on", "registered_unit__path")
+_ACCEPTANCE = ("accepted_on", "accepted_unit__path")
+MEASURES = [
+    ("mediation.received", _("Intakes registered"), _cases, *_INTAKE, {}, None),
+    ("mediation.refused", _("Intakes not accepted"), _refused, *_INTAKE, {}, None),
+    ("mediation.accepted", _("Cases accepted"), _accepted, *_ACCEPTANCE, ACCEPTED_BREAKDOWNS, None),
+    (
+        "mediation.succeeded",
+        _("Agreements reached"),
+        _succeeded,
+        *_ACCEPTANCE,
+        ACCEPTED_BREAKDOWNS,
+        None,
+    ),
+    ("mediation.failed", _("Mediations ended without agreement"), _failed, *_ACCEPTANCE, {}, None),
+    ("mediation.on_time", _("Cases concluded on time"), _on_time, *_ACCEPTANCE, {}, None),
+    ("mediation.overdue", _("Open cases past their deadline"), _overdue, *_ACCEPTANCE, {}, None),
+    (
+        "mediation.agreement_amount",
+        _("Amount agreed (yuan)"),
+        _succeeded,
+        *_ACCEPTANCE,
+        {},
+        "agreement_amount",
+    ),
+]
+
+for code, label, records, date_field, unit_path_field, breakdowns, sum_field in MEASURES:
+    registry.register(
+        Measure(
+            code=code,
+            label=label,
+            records=records,
+            date_field=date_field,
+            unit_path_field=unit_path_field,
+            breakdowns=breakdowns,
+            sum_field=sum_field,
+        )
     )
-)
-REFUSED = registry.register(
-    Measure(
-        code="mediation.refused",
-        label=_("Intakes not accepted"),
-        records=_refused,
-        date_field="received_on",
-        unit_path_field="registered_unit__path",
-    )
-)
-ACCEPTED = registry.register(
-    Measure(
-        code="mediation.accepted",
-        label=_("Cases accepted"),
-        records=_accepted,
-        date_field="accepted_on",
-        unit_path_field="accepted_unit__path",
-        breakdowns=ACCEPTED_BREAKDOWNS,
-    )
-)
-SUCCEEDED = registry.register(
-    Measure(
-        code="mediation.succeeded",
-        label=_("Agreements reached"),
-        records=_succeeded,
-        date_field="accepted_on",
-        unit_path_field="accepted_unit__path",
-        breakdowns=ACCEPTED_BREAKDOWNS,
-    )
-)
-FAILED = registry.register(
-    Measure(
-        code="mediation.failed",
-        label=_("Mediations ended without agreement"),
-        records=_failed,
-        date_field="accepted_on",
-        unit_path_field="accepted_unit__path",
-    )
-)
-ON_TIME = registry.register(
-    Measure(
-        code="mediation.on_time",
-        label=_("Cases concluded on time"),
-        records=_on_time,
-        date_field="accepted_on",
-        unit_path_field="accepted_unit__path",
-    )
-)
-OVERDUE = registry.register(
-    Measure(
-        code="mediation.overdue",
-        label=_("Open cases past their deadline"),
-        records=_overdue,
-        date_field="accepted_on",
-        unit_path_field="accepted_unit__path",
-    )
-)
-AGREEMENT_AMOUNT = registry.register(
-    Measure(
-        code="mediation.agreement_amount",
-        label=_("Amount agreed (yuan)"),
-        records=_succeeded,
-        date_field="accepted_on",
-        unit_path_field="accepted_unit__path",
-        sum_field="agreement_amount",
-    )
-)

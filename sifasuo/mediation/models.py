@@ -249,6 +249,7 @@ class MediationCase(BaseModel):
     )
     people_involved = models.PositiveIntegerField(_("people involved"), default=2)
     received_on = models.DateField(_("received on"))
+    decision_due = models.DateField(_("to decide on the intake by"), null=True, blank=True)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     refusal_reason = models.CharField(
         _("reason for not accepting"), max_length=20, choices=RefusalReason.choices, blank=True
@@ -376,7 +377,7 @@ class MediationCase(BaseModel):
     def deadline_on(self, today: date | None = None) -> date | None:
         """The next date this case must meet, whatever its step."""
         if self.status == CaseStatus.REGISTERED:
-            return self.received_on
+            return self.decision_due or self.received_on
         if self.is_open:
             return self.conclude_due
         if self.status == CaseStatus.PERFORMING:

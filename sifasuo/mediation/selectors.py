@@ -167,6 +167,7 @@ def screening_list(
         ScreeningReport.objects.visible_to(user)
         .select_related("unit", "division")
         .annotate(item_count=Count("items"))
+        .order_by("-period", "unit__path", "pk")
     )
     if year:
         qs = qs.filter(period__year=year)

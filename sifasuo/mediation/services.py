@@ -7,10 +7,11 @@ from, writes its fields, audits, and checks the case is still in the actor's sco
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,10 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sifasuo.core import audit
+from sifasuo.core.attachments import attachment_create
 from sifasuo.core.calendar import due_date
+from sifasuo.core.choices import AuditOutcome
+from sifasuo.core.crypto import sm3
 from sifasuo.core.errors import ApplicationError
 from sifasuo.core.numbering import next_document_number
 from sifasuo.core.scope import assert_in_scope, may_act_at, unit_reach_q
+from sifasuo.core.xlsx import ROW_KEY, read_rows
 from sifasuo.mediation.choices import (
     MOVING_TRANSFERS,
     OPEN_STATUSES,
@@ -37,10 +42,12 @@ from sifasuo.mediation.choices import (
     PartyRole,
     Performance,
     RecordKind,
+    ReferralOrgan,
     RefusalReason,
     RiskLevel,
     TransferStatus,
 )
+from sifasuo.mediation.ledger import IMPORT_HEADERS, code_for
 from sifasuo.mediation.models import (
     CaseParty,
     CaseRecord,
@@ -55,6 +62,7 @@ from sifasuo.mediation.models import (
 )
 from sifasuo.orgs.choices import UnitKind
 from sifasuo.orgs.models import Division, Unit
+from sifasuo.orgs.services import ImportResult, RowError
 from sifasuo.people import idnumbers
 from sifasuo.people import services as people_services
 from sifasuo.people.choices import IdType, Sex
@@ -220,6 +228,7 @@ def case_register(
         amount_involved=amount_involved,
         people_involved=people_involved,
         received_on=received_on,
+        decision_due=due_date("mediation.intake_decision", received_on),
         screening_item=screening_item,
         created_by=actor,
         number=next_document_number(
@@ -345,8 +354,6 @@ def case_add_record(
     audit.record(
         "create", actor=actor, obj=record, changes={"fields": ["content", "held_on", "kind"]}
     )
-    from sifasuo.core.attachments import attachment_create
-
     for uploaded in files:
         attachment_create(actor=actor, unit=case.unit, uploaded=uploaded, owner=record)
     return record
@@ -935,8 +942,6 @@ def _cell_date(text: str) -> date | None:
 
 
 def _cell_decimal(text: str) -> Decimal:
-    from decimal import InvalidOperation
-
     try:
         value = Decimal(text.strip() or "0").quantize(Decimal("0.01"))
     except InvalidOperation as exc:
@@ -961,7 +966,6 @@ def _import_parties(row: dict[str, str]) -> list[PartyInput]:
 
 def _parse_import_row(row: dict[str, str], categories: dict[str, DisputeCategory]) -> Any:
     """Return the row's values, or raise ``ApplicationError`` naming the column."""
-    from sifasuo.mediation.ledger import code_for
 
     def fail(column: str, message: str) -> ApplicationError:
         return ApplicationError(message, field=column)
@@ -988,8 +992,6 @@ def _parse_import_row(row: dict[str, str], categories: dict[str, DisputeCategory
     organ = row["委托移送机关"].strip()
     values["referral_organ"] = ""
     if organ:
-        from sifasuo.mediation.choices import ReferralOrgan
-
         values["referral_organ"] = code_for(ReferralOrgan, organ)
         if values["referral_organ"] is None:
             raise fail("委托移送机关", _("Unknown organ."))
@@ -1025,14 +1027,6 @@ def case_import(*, actor: Any, committee: Unit, stream: Any) -> Any:
 
     Returns an ``ImportResult`` (created count, or the per-row errors).
     """
-    import io
-
-    from sifasuo.core.choices import AuditOutcome
-    from sifasuo.core.crypto import sm3
-    from sifasuo.core.xlsx import ROW_KEY, read_rows
-    from sifasuo.mediation.ledger import IMPORT_HEADERS
-    from sifasuo.orgs.services import ImportResult, RowError
-
     if not may_act_at(actor, committee, MediationCase, "create"):
         audit.record(
             "import",

@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sifasuo.core.scope import unit_reach_q
 from sifasuo.core.todos import Todo, register
 from sifasuo.mediation.choices import OPEN_STATUSES, CaseStatus, TransferStatus
 from sifasuo.mediation.models import CaseTransfer, MediationCase
+from sifasuo.orgs.models import Unit
 
 # How far ahead an item shows before it falls due; overdue items show until done.
 HORIZON_DAYS = 7
@@ -46,6 +49,7 @@ def mediation_todos(user: Any) -> list[Todo]:
         )
         .only(
             "public_id",
+            "decision_due",
             "number",
             "status",
             "received_on",
@@ -54,13 +58,20 @@ def mediation_todos(user: Any) -> list[Todo]:
             "confirmation_due",
             "confirmation_applied_on",
         )
-        .order_by("conclude_due", "received_on")[:LIMIT]
+        .annotate(
+            due=Case(
+                When(status=CaseStatus.REGISTERED, then=F("decision_due")),
+                When(status__in=OPEN_STATUSES, then=F("conclude_due")),
+                default=Coalesce("return_visit_due", "confirmation_due"),
+            )
+        )
+        .order_by("due", "pk")[:LIMIT]
     )
     for case in cases:
         url = reverse("mediation:case_detail", args=[case.public_id])
         if case.status == CaseStatus.REGISTERED:
             items.append(
-                Todo(_("Decide on intake %(n)s") % {"n": case.number}, url, case.received_on)
+                Todo(_("Decide on intake %(n)s") % {"n": case.number}, url, case.decision_due)
             )
         elif case.status in OPEN_STATUSES:
             items.append(
@@ -81,19 +92,19 @@ def mediation_todos(user: Any) -> list[Todo]:
                         case.confirmation_due,
                     )
                 )
-    unit = user.unit
+    receivable = unit_reach_q(user, MediationCase, "change")
     transfers = (
         CaseTransfer.objects.filter(status=TransferStatus.PENDING)
-        .filter(Q(to_unit=unit) | Q(to_unit__path__startswith=unit.path))
-        .select_related("case")[:LIMIT]
+        .filter(to_unit__in=Unit.objects.filter(receivable))
+        .select_related("case")
+        .order_by("created_at")[:LIMIT]
     )
     for transfer in transfers:
-        if MediationCase.objects.visible_to(user, "view").filter(pk=transfer.case_id).exists():
-            items.append(
-                Todo(
-                    _("Accept or reject the transfer of %(n)s") % {"n": transfer.case.number},
-                    reverse("mediation:case_detail", args=[transfer.case.public_id]),
-                    transfer.created_at.date(),
-                )
+        items.append(
+            Todo(
+                _("Accept or reject the transfer of %(n)s") % {"n": transfer.case.number},
+                reverse("mediation:case_detail", args=[transfer.case.public_id]),
+                transfer.created_at.date(),
             )
+        )
     return items

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -29,10 +30,16 @@ from sifasuo.core.errors import ApplicationError
 from sifasuo.core.idempotency import ReplayedSubmission, submit_once
 from sifasuo.core.listing import export_url, paginate, sort, sort_links
 from sifasuo.core.models import Attachment
-from sifasuo.core.scope import get_for_user
+from sifasuo.core.scope import get_for_user, may_act_at
 from sifasuo.core.xlsx import audited_export, build_workbook, xlsx_response
 from sifasuo.mediation import documents, forms, selectors, services
-from sifasuo.mediation.choices import OPEN_STATUSES, CaseStatus, Outcome, TransferStatus
+from sifasuo.mediation.choices import (
+    OPEN_STATUSES,
+    CaseStatus,
+    CommitteeType,
+    Outcome,
+    TransferStatus,
+)
 from sifasuo.mediation.filtersets import MediationCaseFilterSet
 from sifasuo.mediation.ledger import EXPORT_HEADERS, IMPORT_HEADERS, export_row
 from sifasuo.mediation.models import (
@@ -46,6 +53,7 @@ from sifasuo.mediation.models import (
 )
 from sifasuo.orgs.choices import DivisionLevel, UnitKind
 from sifasuo.orgs.models import Division, Unit
+from sifasuo.people.models import Person
 
 CASE_SORTS = ("number", "received_on", "accepted_on", "conclude_due", "status")
 SEARCH_SESSION_KEY = "mediation_searches"
@@ -479,8 +487,6 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 def _download(
     request: HttpRequest, obj: Any, content: bytes, filename: str, mime: str
 ) -> HttpResponse:
-    from urllib.parse import quote
-
     audit.record("print", actor=request.user, obj=obj, changes={"document": filename})
     response = HttpResponse(content, content_type=mime)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
@@ -599,8 +605,6 @@ def committee_list(request: HttpRequest) -> HttpResponse:
             headers=["调委会代码", "名称", "所属单位", "类型", "委员人数", "调解员人数"],
             rows=rows,
         )
-    from sifasuo.mediation.choices import CommitteeType
-
     context = {
         "types": CommitteeType.choices,
         "q": request.GET.get("q", ""),
@@ -620,8 +624,6 @@ def committee_detail(request: HttpRequest, code: str) -> HttpResponse:
     mediators = list(selectors.committee_mediators(user=request.user, committee=committee))
     members = [m for m in mediators if m.is_active and m.position != "MEDIATOR"]
     user: Any = request.user
-    from sifasuo.core.scope import may_act_at
-
     return render(
         request,
         "mediation/committee_detail.html",
@@ -642,8 +644,6 @@ def committee_detail(request: HttpRequest, code: str) -> HttpResponse:
 def committee_edit(request: HttpRequest, code: str) -> HttpResponse:
     """Create or change the committee's mediation profile."""
     committee = selectors.committee_for_user(user=request.user, code=code)
-    from sifasuo.core.scope import may_act_at
-
     if not may_act_at(request.user, committee, CommitteeProfile, "change"):
         raise PermissionDenied
     profile = CommitteeProfile.objects.filter(unit=committee).first()
@@ -676,6 +676,8 @@ def mediator_create(request: HttpRequest, code: str) -> HttpResponse:
     """Add a mediator: a person of the registry (found by number, or registered now)."""
     _personal(request)
     committee = selectors.committee_for_user(user=request.user, code=code)
+    if not may_act_at(request.user, committee, Mediator, "create"):
+        raise PermissionDenied
     form = forms.MediatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -859,8 +861,6 @@ def screening_item_case(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
 def person_cases(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Every case in scope that a person is party to."""
     _personal(request)
-    from sifasuo.people.models import Person
-
     person = get_for_user(Person.objects.all(), request.user, "view", public_id=public_id)
     cases = selectors.cases_of_person(user=request.user, person=person)
     return render(

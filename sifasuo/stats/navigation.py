@@ -5,5 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from sifasuo.accounts.navigation import BUSINESS_ROLES, NavEntry, register
+from sifasuo.accounts.roles import Role
 
-register(NavEntry(_("Statistics"), "stats:dashboard", BUSINESS_ROLES, "bar-chart"))
+register(
+    NavEntry(_("Statistics"), "stats:dashboard", BUSINESS_ROLES | {Role.MEDIATOR}, "bar-chart")
+)

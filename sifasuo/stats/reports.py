@@ -108,6 +108,15 @@ class Rate:
 
 
 @dataclass(frozen=True)
+class Breakdown:
+    """A breakdown of the report: the list page's filter for a value, and its headings."""
+
+    parameter: str  # ``category`` in ``/mediation/cases/?…&category=NEIGHBOUR``
+    title: Any
+    header: Any
+
+
+@dataclass(frozen=True)
 class ReportSpec:
     """What a module reports: figures by measure code, rates, breakdowns, a comparison."""
 
@@ -117,9 +126,9 @@ class ReportSpec:
     figures: dict[str, str]
     records_url_name: str
     rates: dict[str, Rate] = field(default_factory=dict)
-    # the figure whose measure is broken down, and breakdown name -> list filter parameter
+    # the figure whose measure is broken down, and its breakdowns by name (``by_category``)
     breakdown_figure: str = ""
-    breakdowns: dict[str, str] = field(default_factory=dict)
+    breakdowns: dict[str, Breakdown] = field(default_factory=dict)
     # the figure compared across the selected unit's direct children (``by_unit``)
     comparison_figure: str = ""
     # the figures shown as cards, in order (rates included); all figures when empty
@@ -158,10 +167,16 @@ REPORTS: dict[str, ReportSpec] = {
         records_url_name="mediation:case_list",
         breakdown_figure="total",
         breakdowns={
-            "by_category": "category",
-            "by_source": "source",
-            "by_outcome": "outcome",
-            "by_committee_type": "committee_type",
+            "by_category": Breakdown(
+                "category", gettext_lazy("By dispute category"), gettext_lazy("Dispute category")
+            ),
+            "by_source": Breakdown("source", gettext_lazy("By source"), gettext_lazy("Source")),
+            "by_outcome": Breakdown("outcome", gettext_lazy("By outcome"), gettext_lazy("Outcome")),
+            "by_committee_type": Breakdown(
+                "committee_type",
+                gettext_lazy("By committee type"),
+                gettext_lazy("Committee type"),
+            ),
         },
         comparison_figure="total",
         cards=(
@@ -422,30 +437,29 @@ def report_tables(report: ModuleReport, *, user: Any) -> dict[str, Table]:
     if spec.breakdown_figure:
         measure = spec.measure(spec.breakdown_figure)
         total = report.figures[spec.breakdown_figure]
-        titles = breakdown_titles()
-        for name, parameter in spec.breakdowns.items():
+        for name, breakdown in spec.breakdowns.items():
             counts = report.breakdowns[name]
             labels = breakdown_labels(measure, user, name, counts)
-            ordered = sorted(counts, key=lambda key: (-counts[key], key))  # noqa: B023
             rows = [
                 Row(
                     code=key,
                     label=labels[key],
-                    value=counts[key],
-                    shown=display(counts[key]),
+                    value=n,
+                    shown=display(n),
                     url=records_url(
                         spec,
                         code=measure.code,
                         unit=unit.code,
                         period=period,
-                        **{parameter: key},
+                        **{breakdown.parameter: key},
                     ),
-                    share=_share(counts[key], total),
+                    share=_share(n, total),
                 )
-                for key in ordered
+                for key, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
             ]
-            title = titles.get(name, name)
-            tables[name] = Table(name, title, title, str(measure.label), rows)
+            tables[name] = Table(
+                name, str(breakdown.title), str(breakdown.header), _("Count"), rows
+            )
     if spec.comparison_figure:
         measure = spec.measure(spec.comparison_figure)
         total = report.figures[spec.comparison_figure]
@@ -461,18 +475,8 @@ def report_tables(report: ModuleReport, *, user: Any) -> dict[str, Table]:
             )
             for child in report.by_unit
         ]
-        tables[BY_UNIT] = Table(BY_UNIT, _("By unit"), _("Unit"), str(measure.label), rows)
+        tables[BY_UNIT] = Table(BY_UNIT, _("By unit"), _("Unit"), _("Count"), rows)
     return tables
-
-
-def breakdown_titles() -> dict[str, str]:
-    """The headings of the breakdowns the reports use (a breakdown name is its key)."""
-    return {
-        "by_category": _("By dispute category"),
-        "by_source": _("By source"),
-        "by_outcome": _("By outcome"),
-        "by_committee_type": _("By committee type"),
-    }
 
 
 # The dashboard ----------------------------------------------------------------------------

@@ -67,9 +67,9 @@ def _chart_data(board: reports.Dashboard) -> dict[str, Any]:
         return [{"name": row.label, "value": row.value, "url": row.url} for row in rows]
 
     return {
-        "by_category": {"title": _("By dispute category"), "points": points("by_category")},
-        "by_source": {"title": _("By source"), "points": points("by_source")},
-        "by_unit": {"title": _("By unit"), "points": points(reports.BY_UNIT)},
+        "by_category": {"points": points("by_category")},
+        "by_source": {"points": points("by_source")},
+        "by_unit": {"points": points(reports.BY_UNIT)},
         "series_name": _("Cases accepted"),
         "empty": _("No case accepted in the period."),
     }

@@ -34,6 +34,7 @@ from sifasuo.accounts import services as account_services
 from sifasuo.accounts.models import User, UserKind
 from sifasuo.accounts.roles import Role
 from sifasuo.core.scope import ACTIONS
+from sifasuo.mediation.models import CaseParty, DisputeCategory, MediationCase
 from sifasuo.orgs.choices import UnitKind
 from sifasuo.orgs.models import Unit
 from sifasuo.people import services as people_services
@@ -88,6 +89,21 @@ class ScopedModel:
         return self.label
 
 
+def make_case(unit: Unit) -> MediationCase:
+    """A registered case owned by ``unit`` (any kind: the matrix tries every relation)."""
+    case = MediationCase.objects.create(
+        unit=unit,
+        registered_unit=unit,
+        number=f"（矩阵）第{next(_sequence):04d}号",
+        source="APPLICATION",
+        category=DisputeCategory.objects.get(code="OTHER"),
+        summary="矩阵测试",
+        received_on=date(2024, 3, 1),
+    )
+    CaseParty.objects.create(case=case, role="APPLICANT", person=make_person(unit))
+    return case
+
+
 MODELS: tuple[ScopedModel, ...] = (
     ScopedModel(
         "people.Person",
@@ -101,6 +117,19 @@ MODELS: tuple[ScopedModel, ...] = (
                 lambda p: f"/people/{p.public_id}/reveal/",
                 {"field": "phone", "reason": "矩阵测试"},
             ),
+        },
+    ),
+    ScopedModel(
+        "mediation.MediationCase",
+        "scope_expectations.csv",
+        make_case,
+        lambda c: [
+            f"/mediation/cases/{c.public_id}/",
+            f"/mediation/cases/{c.public_id}/documents/intake/",
+            f"/api/v1/mediation/cases/{c.public_id}/",
+        ],
+        {
+            "change": ActionPage("post", lambda c: f"/mediation/cases/{c.public_id}/steps/refuse/"),
         },
     ),
     ScopedModel(

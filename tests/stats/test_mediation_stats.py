@@ -397,6 +397,28 @@ def test_the_dashboard_shows_the_figures_with_their_links(client_for, district_r
     assert "js/stats.js" in html
 
 
+@pytest.mark.parametrize(
+    ("user", "params"),
+    [
+        ("district_reviewer", {"year": 2024}),
+        ("city_officer", {"year": 2023}),
+        ("office_clerk", {"year": 2024, "month": 4}),
+    ],
+)
+def test_every_count_opens_a_case_list_of_the_same_count(request, client_for, ledger, user, params):
+    # given
+    client = client_for(request.getfixturevalue(user))
+    html = client.get(PAGE, params).content.decode()
+    links = re.findall(r'<a [^>]*href="(/mediation/cases/\?[^"]+)"[^>]*>([0-9]+)</a>', html)
+    # when
+    answers = {
+        (url, n): client.get(url.replace("&amp;", "&")).context["result_count"] for url, n in links
+    }
+    # then: money and rates aside, every number on the page is the length of its list
+    assert len(links) > 10
+    assert {key: n for key, n in answers.items() if n != int(key[1])} == {}
+
+
 def test_the_dashboard_of_a_month_links_with_the_month(client_for, office_clerk, ledger):
     # when
     html = client_for(office_clerk).get(PAGE, {"year": 2024, "month": 4}).content.decode()
@@ -413,6 +435,15 @@ def test_the_dashboard_has_no_inline_script_or_style(client_for, city_officer, l
     assert "<style" not in html
     for attributes in re.findall(r"<script\b([^>]*)>", html):
         assert 'src="' in attributes or 'type="application/json"' in attributes, attributes
+
+
+def test_the_chart_assets_are_vendored():
+    # when / then: served from this site, never a CDN
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("vendor/echarts/echarts.min.js")
+    assert finders.find("vendor/echarts/LICENSE")
+    assert finders.find("js/stats.js")
 
 
 def test_the_dashboard_unit_selector_lists_the_units_below(client_for, district_reviewer, demo):

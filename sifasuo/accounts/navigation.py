@@ -19,6 +19,7 @@ class NavEntry:
     url_name: str
     roles: frozenset[str]
     icon: str = ""
+    group: Any = None  # entries of one module share a menu (a lazy translation)
 
 
 BUSINESS_ROLES = frozenset(
@@ -62,10 +63,20 @@ def items_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
         and not user.is_verified()
     ):
         return []  # nothing to navigate to before the second factor
-    items = []
+    items: list[dict[str, Any]] = []
+    groups: dict[str, dict[str, Any]] = {}
     for entry in ENTRIES:
         if entry.roles & user.role_codes:
             url = reverse(entry.url_name)
             active = current_path == url if url == "/" else current_path.startswith(url)
-            items.append({"label": entry.label, "url": url, "active": active, "icon": entry.icon})
+            item = {"label": entry.label, "url": url, "active": active, "icon": entry.icon}
+            if entry.group is None:
+                items.append(item)
+                continue
+            key = str(entry.group)
+            if key not in groups:
+                groups[key] = {"label": entry.group, "children": [], "active": False}
+                items.append(groups[key])
+            groups[key]["children"].append(item)
+            groups[key]["active"] |= active
     return items

@@ -8,7 +8,11 @@ from sifasuo.accounts.navigation import BUSINESS_ROLES, NavEntry, register
 from sifasuo.accounts.roles import Role
 
 MEDIATION_ROLES = BUSINESS_ROLES | {Role.MEDIATOR}
+GROUP = _("People's mediation")
 
-register(NavEntry(_("Mediation cases"), "mediation:case_list", MEDIATION_ROLES, "chat-square-text"))
-register(NavEntry(_("Committees"), "mediation:committee_list", MEDIATION_ROLES, "people-fill"))
-register(NavEntry(_("Dispute screening"), "mediation:screening_list", MEDIATION_ROLES, "search"))
+for label, url_name, icon in (
+    (_("Mediation cases"), "mediation:case_list", "chat-square-text"),
+    (_("Committees"), "mediation:committee_list", "people-fill"),
+    (_("Dispute screening"), "mediation:screening_list", "search"),
+):
+    register(NavEntry(label, url_name, MEDIATION_ROLES, icon, group=GROUP))

@@ -12,6 +12,7 @@ from sifasuo.mediation.api import (
     MediationCaseViewSet,
     MediatorViewSet,
 )
+from sifasuo.offices.api import OfficeReturnViewSet
 from sifasuo.orgs.api import OfficeViewSet, UnitViewSet
 from sifasuo.people.api import PersonViewSet
 
@@ -19,6 +20,7 @@ router = DefaultRouter()
 router.register("offices", OfficeViewSet, basename="office")
 router.register("units", UnitViewSet, basename="unit")
 router.register("people", PersonViewSet, basename="person")
+router.register("office-returns", OfficeReturnViewSet, basename="office-return")
 router.register("mediation/committees", CommitteeViewSet, basename="mediation-committee")
 router.register("mediation/mediators", MediatorViewSet, basename="mediation-mediator")
 router.register("mediation/cases", MediationCaseViewSet, basename="mediation-case")
@@ -27,5 +29,6 @@ router.register("mediation/transfers", CaseTransferViewSet, basename="mediation-
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("stats/", include("sifasuo.stats.api_urls")),
+    path("", include("sifasuo.standards.api_urls")),
     *router.urls,
 ]

@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("sifasuo.orgs.urls")),
     path("people/", include("sifasuo.people.urls")),
     path("portal/", include("sifasuo.portal.urls")),
+    path("offices/", include("sifasuo.offices.urls")),
+    path("standards/", include("sifasuo.standards.urls")),
     path("mediation/", include("sifasuo.mediation.urls")),
     path("stats/", include("sifasuo.stats.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

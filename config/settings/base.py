@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "sifasuo.accounts",
     "sifasuo.people",
     "sifasuo.portal",
+    "sifasuo.offices",
+    "sifasuo.staff",
+    "sifasuo.standards",
     "sifasuo.mediation",
     "sifasuo.stats",
 ]

@@ -8,8 +8,10 @@ from django.core.management.base import BaseCommand
 
 from sifasuo.accounts.demo import create_demo_accounts
 from sifasuo.mediation.demo import create_demo_mediation
+from sifasuo.offices.demo import create_demo_returns
 from sifasuo.orgs.demo import create_demo_offices
 from sifasuo.people.demo import create_demo_people
+from sifasuo.standards.demo import create_demo_standards
 
 
 class Command(BaseCommand):
@@ -20,9 +22,12 @@ class Command(BaseCommand):
         accounts = create_demo_accounts()
         people = create_demo_people()
         mediation = create_demo_mediation()
+        returns = create_demo_returns()
+        standards = create_demo_standards()
         self.stdout.write(
             f"demo data: {offices} new offices, {len(accounts)} demo accounts, "
             f"{people} new people, {mediation['committees']} new village committees, "
             f"{mediation['mediators']} new mediators, {mediation['cases']} new mediation cases, "
-            f"{mediation['screening']} new screening reports"
+            f"{mediation['screening']} new screening reports, {returns} new office returns, "
+            f"standards: {standards}"
         )

@@ -351,3 +351,26 @@ def test_the_statistics_dashboard_draws_its_charts_and_drills_down(server, page)
     assert "/mediation/cases/" in page.url
     assert page.console.csp_violations == []
     assert page.console.errors == []
+
+
+def test_an_office_return_and_the_league_table(server, page):
+    # given
+    _login(page, server, "xiyilu_director")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    # when: the office's return, with its automatic checks
+    page.goto(f"{server}/offices/returns/")
+    with page.expect_navigation():
+        page.locator("table a[href*='/offices/returns/']").first.click()
+    # then
+    assert "PREMISES_AREA" in page.inner_text("main") or "业务用房" in page.inner_text("main")
+    page.screenshot(path=str(SCREENSHOTS / "office-return.png"), full_page=False)
+    # when: the league table
+    page.goto(f"{server}/standards/league/?year=2024")
+    # then
+    assert page.locator("table tbody tr").count() >= 1
+    page.screenshot(path=str(SCREENSHOTS / "league-table.png"), full_page=False)
+    page.set_viewport_size(PHONE)
+    page.reload()
+    no_horizontal_scroll(page)
+    assert page.console.csp_violations == []
+    assert page.console.errors == []

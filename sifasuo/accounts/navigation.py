@@ -42,7 +42,6 @@ ENTRIES: list[NavEntry] = [
         "person-gear",
     ),
     NavEntry(_("Audit trail"), "accounts:audit_list", frozenset({Role.AUDIT_ADMIN}), "journal"),
-    NavEntry(_("Two-factor login"), "accounts:otp_setup", frozenset(Role) - {Role.CITIZEN}, "key"),
 ]
 
 

@@ -35,11 +35,13 @@ from sifasuo.accounts.models import User, UserKind
 from sifasuo.accounts.roles import Role
 from sifasuo.core.scope import ACTIONS
 from sifasuo.mediation.models import CaseParty, DisputeCategory, MediationCase
+from sifasuo.offices.models import OfficeReturn
 from sifasuo.orgs.choices import UnitKind
 from sifasuo.orgs.models import Unit
 from sifasuo.people import services as people_services
 from sifasuo.people.demo import synthetic_id_number
 from sifasuo.people.models import Person
+from tests.standards import factories as standards_factories
 
 HERE = Path(__file__).parent
 RELATIONS = ("own", "child", "sibling", "parent")
@@ -104,6 +106,11 @@ def make_case(unit: Unit) -> MediationCase:
     return case
 
 
+def make_return(unit: Unit) -> OfficeReturn:
+    """A return owned by ``unit`` (any kind: the matrix tries every relation)."""
+    return OfficeReturn.objects.create(unit=unit, year=2000 + next(_sequence) % 25)
+
+
 MODELS: tuple[ScopedModel, ...] = (
     ScopedModel(
         "people.Person",
@@ -131,6 +138,31 @@ MODELS: tuple[ScopedModel, ...] = (
         {
             "change": ActionPage("post", lambda c: f"/mediation/cases/{c.public_id}/steps/refuse/"),
         },
+    ),
+    ScopedModel(
+        "offices.OfficeReturn",
+        "scope_expectations.csv",
+        make_return,
+        lambda r: [f"/offices/returns/{r.public_id}/", f"/api/v1/office-returns/{r.public_id}/"],
+        {"change": ActionPage("get", lambda r: f"/offices/returns/{r.public_id}/edit/")},
+    ),
+    ScopedModel(
+        "standards.Assessment",
+        "scope_expectations.csv",
+        standards_factories.matrix_assessment,
+        lambda a: [
+            f"/standards/assessments/{a.public_id}/",
+            f"/api/v1/standards/assessments/{a.public_id}/",
+        ],
+    ),
+    ScopedModel(
+        "standards.Rectification",
+        "scope_expectations.csv",
+        standards_factories.matrix_rectification,
+        lambda r: [
+            f"/standards/rectifications/{r.public_id}/",
+            f"/api/v1/standards/rectifications/{r.public_id}/",
+        ],
     ),
     ScopedModel(
         "orgs.Unit",

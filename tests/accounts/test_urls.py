@@ -32,11 +32,17 @@ from sifasuo.mediation.models import (
     ScreeningItem,
     ScreeningReport,
 )
+from sifasuo.offices import services as office_services
+from sifasuo.offices.models import OfficeReturn, TypicalExperience
 from sifasuo.orgs.models import Unit
 from sifasuo.people import services as people_services
 from sifasuo.people.demo import synthetic_id_number
 from sifasuo.people.models import Person
+from sifasuo.staff.models import StaffMember
+from sifasuo.standards.models import Assessment, AssessmentItem, Campaign, Rectification
 from tests.mediation import factories as mediation_factories
+from tests.offices import factories as office_factories
+from tests.standards import factories as standards_factories
 
 LOGIN_PATH = "/accounts/login/"
 
@@ -89,6 +95,23 @@ ROUTE_MODELS: dict[str, type[models.Model] | models.QuerySet[Any]] = {
     "mediation:screening_detail": ScreeningReport,
     "mediation:screening_item_case": ScreeningItem,
     "mediation:person_cases": Person,
+    "offices:return_detail": OfficeReturn,
+    "offices:return_edit": OfficeReturn,
+    "offices:rooms_edit": OfficeReturn,
+    "offices:equipment_add": OfficeReturn,
+    "offices:system_set": OfficeReturn,
+    "offices:staff:staff_add": OfficeReturn,
+    "offices:staff:training_add": OfficeReturn,
+    "offices:staff:staff_edit": StaffMember,
+    "offices:experience_detail": TypicalExperience,
+    "offices:experience_step": TypicalExperience,
+    "standards:campaign_detail": Campaign,
+    "standards:assessment_detail": Assessment,
+    "standards:assessment_step": Assessment,
+    "standards:assessment_pdf": Assessment,
+    "standards:item_update": AssessmentItem,
+    "standards:rectification_detail": Rectification,
+    "standards:rectification_evidence": Rectification,
 }
 
 # Records that are no office's business record: the administrators' own pages (accounts).
@@ -217,7 +240,16 @@ def owned(office_clerk: Any, settings: Any, tmp_path: Any) -> dict[type[models.M
             )
         ],
     )
+    office_return = office_factories.office_return(actor=office_clerk)
+    member = office_factories.staff_member(office_return, actor=office_clerk)
+    experience = office_services.experience_create(
+        actor=office_clerk, office=office, title="走查", body="典型经验"
+    )
     return {
+        **standards_factories.walker_records(),
+        OfficeReturn: [office_return],
+        StaffMember: [member],
+        TypicalExperience: [experience],
         Person: [make_person(office)],
         Attachment: [attachment],
         Unit: [office, committee],

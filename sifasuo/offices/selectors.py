@@ -360,3 +360,12 @@ def experience_steps_for(*, user: Any, experience: TypicalExperience) -> list[st
 def published_experiences(*, user: Any) -> QuerySet[TypicalExperience]:
     """The published collection in scope (for its Excel export)."""
     return experience_list(user=user, status=ExperienceStatus.PUBLISHED, action="export")
+
+
+def public_experiences() -> QuerySet[TypicalExperience]:
+    """The typical experiences the city has published, for the citizens' site (public)."""
+    return (
+        TypicalExperience.objects.filter(status=ExperienceStatus.PUBLISHED)
+        .select_related("unit", "unit__parent")
+        .order_by("-published_on", "-pk")
+    )

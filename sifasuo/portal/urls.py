@@ -10,4 +10,5 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("experiences/", views.experiences, name="experiences"),
 ]

@@ -49,6 +49,7 @@ LOGIN_PATH = "/accounts/login/"
 # Route name -> the status an anonymous GET gets. Nothing else is public.
 PUBLIC: dict[str, int] = {
     "portal:home": 200,
+    "portal:experiences": 200,
     "orgs:locator": 200,
     "orgs:locator_towns": 200,
     "accounts:login": 200,

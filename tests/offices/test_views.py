@@ -728,3 +728,24 @@ def test_the_api_lists_the_returns_in_scope_with_their_profile(office_clerk, oth
     assert one.data["district_code"] == "610102"
     assert theirs.status_code == 404
     assert filtered.data["count"] == 0
+
+
+def test_published_experiences_are_on_the_citizens_site(client, office_clerk):
+    # given: one published, one still a draft
+    from sifasuo.offices import services as office_services
+    from sifasuo.orgs.models import Unit
+
+    office = Unit.objects.get(code="610102001")
+    published = office_services.experience_create(
+        actor=office_clerk, office=office, title="调解工作室进社区", body="做法与成效"
+    )
+    for step in ("submit", "recommend", "publish"):
+        office_services.experience_step(actor=None, experience=published, step=step)
+    office_services.experience_create(
+        actor=office_clerk, office=office, title="尚未发布的经验", body="草稿"
+    )
+    # when: an anonymous citizen opens the page
+    page = client.get("/portal/experiences/").content.decode()
+    # then
+    assert "调解工作室进社区" in page
+    assert "尚未发布的经验" not in page

@@ -84,6 +84,30 @@ def new_token() -> dict[str, str]:
     return {"form_token": secrets.token_urlsafe(16)}
 
 
+def record_form_page(
+    request: HttpRequest,
+    form: django_forms.BaseForm,
+    *,
+    model: type[models.Model],
+    title: str,
+    list_url_name: str,
+    done: str,
+    create: Callable[[dict[str, Any]], Any],
+) -> HttpResponse:
+    """The GET and POST of a simple create page: one service call, once per form token."""
+    cancel = reverse(list_url_name)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            create_once(request, form, model, lambda: create(data))
+        except (ApplicationError, ValidationError) as exc:
+            form_error(form, exc, request)
+            return form_page(request, form, title=title, cancel_url=cancel, status=400)
+        messages.success(request, done)
+        return redirect(list_url_name)
+    return form_page(request, form, title=title, cancel_url=cancel)
+
+
 def may(user: Any, obj: models.Model, action: str) -> bool:
     """Whether ``user`` may ``action`` this record (to show or hide its buttons)."""
     manager: Any = type(obj)._default_manager
@@ -525,31 +549,23 @@ def honour_create(request: HttpRequest) -> HttpResponse:
         people=selectors.honour_people(user=user),
         initial=new_token(),
     )
-    title = _("Record an honour")
-    cancel = reverse("offices:honour_list")
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            create_once(
-                request,
-                form,
-                Honour,
-                lambda: services.honour_create(
-                    actor=user,
-                    office=d["office"],
-                    person=d["person"],
-                    title=d["title"],
-                    level=d["level"],
-                    awarded_by=d["awarded_by"],
-                    awarded_on=d["awarded_on"],
-                ),
-            )
-        except (ApplicationError, ValidationError) as exc:
-            form_error(form, exc, request)
-            return form_page(request, form, title=title, cancel_url=cancel, status=400)
-        messages.success(request, _("The honour has been recorded."))
-        return redirect("offices:honour_list")
-    return form_page(request, form, title=title, cancel_url=cancel)
+    return record_form_page(
+        request,
+        form,
+        model=Honour,
+        title=_("Record an honour"),
+        list_url_name="offices:honour_list",
+        done=_("The honour has been recorded."),
+        create=lambda d: services.honour_create(
+            actor=user,
+            office=d["office"],
+            person=d["person"],
+            title=d["title"],
+            level=d["level"],
+            awarded_by=d["awarded_by"],
+            awarded_on=d["awarded_on"],
+        ),
+    )
 
 
 # Typical experiences -----------------------------------------------------------------------

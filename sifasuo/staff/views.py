@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -33,6 +32,7 @@ from sifasuo.offices.views import (
     new_token,
     parse_int,
     personal,
+    record_form_page,
     scope_filters,
     yes_no,
 )
@@ -336,31 +336,23 @@ def movement_create(request: HttpRequest) -> HttpResponse:
         people=selectors.office_staff_people(offices=offices),
         initial=new_token(),
     )
-    title = _("Record a rotation or secondment")
-    cancel = reverse("offices:staff:movement_list")
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            create_once(
-                request,
-                form,
-                Movement,
-                lambda: services.movement_add(
-                    actor=user,
-                    office=d["office"],
-                    person=d["person"],
-                    kind=d["kind"],
-                    counterpart=d["counterpart"],
-                    start_date=d["start_date"],
-                    end_date=d["end_date"],
-                ),
-            )
-        except (ApplicationError, ValidationError) as exc:
-            form_error(form, exc, request)
-            return form_page(request, form, title=title, cancel_url=cancel, status=400)
-        messages.success(request, _("The rotation or secondment has been recorded."))
-        return redirect("offices:staff:movement_list")
-    return form_page(request, form, title=title, cancel_url=cancel)
+    return record_form_page(
+        request,
+        form,
+        model=Movement,
+        title=_("Record a rotation or secondment"),
+        list_url_name="offices:staff:movement_list",
+        done=_("The rotation or secondment has been recorded."),
+        create=lambda d: services.movement_add(
+            actor=user,
+            office=d["office"],
+            person=d["person"],
+            kind=d["kind"],
+            counterpart=d["counterpart"],
+            start_date=d["start_date"],
+            end_date=d["end_date"],
+        ),
+    )
 
 
 # Party meetings --------------------------------------------------------------------------------
@@ -425,27 +417,19 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     if not offices.exists():
         raise PermissionDenied
     form = forms.MeetingForm(request.POST or None, offices=offices, initial=new_token())
-    title = _("Record a party meeting")
-    cancel = reverse("offices:staff:meeting_list")
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            create_once(
-                request,
-                form,
-                PartyMeeting,
-                lambda: services.party_meeting_add(
-                    actor=user,
-                    office=d["office"],
-                    kind=d["kind"],
-                    held_on=d["held_on"],
-                    topic=d["topic"],
-                    attendees=d["attendees"],
-                ),
-            )
-        except (ApplicationError, ValidationError) as exc:
-            form_error(form, exc, request)
-            return form_page(request, form, title=title, cancel_url=cancel, status=400)
-        messages.success(request, _("The meeting has been recorded."))
-        return redirect("offices:staff:meeting_list")
-    return form_page(request, form, title=title, cancel_url=cancel)
+    return record_form_page(
+        request,
+        form,
+        model=PartyMeeting,
+        title=_("Record a party meeting"),
+        list_url_name="offices:staff:meeting_list",
+        done=_("The meeting has been recorded."),
+        create=lambda d: services.party_meeting_add(
+            actor=user,
+            office=d["office"],
+            kind=d["kind"],
+            held_on=d["held_on"],
+            topic=d["topic"],
+            attendees=d["attendees"],
+        ),
+    )

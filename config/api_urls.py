@@ -29,6 +29,10 @@ router.register("mediation/transfers", CaseTransferViewSet, basename="mediation-
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("stats/", include("sifasuo.stats.api_urls")),
+    path("legalservice/", include("sifasuo.legalservice.api_urls")),
+    path("correction/", include("sifasuo.correction.api_urls")),
+    path("resettlement/", include("sifasuo.resettlement.api_urls")),
+    path("portal/", include("sifasuo.portal.api_urls")),
     path("", include("sifasuo.standards.api_urls")),
     *router.urls,
 ]

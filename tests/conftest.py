@@ -19,6 +19,7 @@ from sifasuo.accounts.demo import create_demo_accounts, demo_password
 from sifasuo.accounts.models import User
 from sifasuo.orgs.demo import create_demo_offices
 from sifasuo.orgs.models import Unit
+from tests.browsing import browser, page, server  # noqa: F401 - fixtures for every browser test
 
 PASSWORD = demo_password()
 

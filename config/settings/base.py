@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "sifasuo.staff",
     "sifasuo.standards",
     "sifasuo.mediation",
+    "sifasuo.legalservice",
+    "sifasuo.correction",
+    "sifasuo.resettlement",
     "sifasuo.stats",
 ]
 
@@ -183,6 +186,8 @@ SIFASUO_MASKING: dict[str, dict[str, Any]] = {
 }
 
 # Document numbers: default pattern, per document type overridable in the database.
+# The SMS gateway (sifasuo.core.sms): the default writes messages to the log and console.
+SIFASUO_SMS_BACKEND = env("SIFASUO_SMS_BACKEND", default="sifasuo.core.sms.LogBackend")
 SIFASUO_DOCUMENT_NUMBER_PATTERN = "（{year}）{unit_short}{type_word}字第{number:04d}号"
 
 REST_FRAMEWORK = {

@@ -8,6 +8,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-0
 os.environ.setdefault("SIFASUO_FIELD_KEYS", "k1=" + "11" * 16)
 os.environ.setdefault("SIFASUO_BLIND_INDEX_KEY", "22" * 32)
 os.environ.setdefault("SIFASUO_AUDIT_CHAIN_KEY", "33" * 32)
+# Messages stay in sifasuo.core.sms.outbox; the browser tests' server logs them instead.
+os.environ.setdefault("SIFASUO_SMS_BACKEND", "sifasuo.core.sms.MemoryBackend")
 
 from .base import *  # noqa: E402, F403
 

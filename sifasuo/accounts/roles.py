@@ -1,6 +1,7 @@
 """Roles (DESIGN "Roles") and what each may do at its own unit and below.
 
-Two policies: ``business`` for every ledger record, ``units`` for the unit tree itself.
+Three policies: ``business`` for every ledger record, ``sensitive`` for correction and
+resettlement records, ``units`` for the unit tree itself.
 The three administrator roles see no business records; a record is visible to its own
 unit and the units above it (``OWN`` at the owner, ``BELOW`` from above).
 """
@@ -73,6 +74,22 @@ POLICIES: dict[str, dict[str, dict[str, set[str]]]] = {
         },
         Role.OFFICE_CLERK: {"view": _ALL, "create": _KEEP, "change": _KEEP, "export": _ALL},
         Role.MEDIATOR: {"view": _OWN, "create": _OWN, "change": _OWN, "export": _OWN},
+    },
+    # Community correction and resettlement (the most sensitive records: criminal history).
+    # Mediators see none; the district bureau decides what the law gives it (leave beyond
+    # the office's limit, discipline) on its offices' records, hence "change" below it.
+    "sensitive": {
+        Role.CITY_OFFICER: {"view": _ALL, "export": _ALL},
+        Role.DISTRICT_OFFICER: {"view": _ALL, "change": _ALL, "export": _ALL},
+        Role.OFFICE_DIRECTOR: {
+            "view": _ALL,
+            "create": _KEEP,
+            "change": _KEEP,
+            "delete": _KEEP,
+            "export": _ALL,
+            "reveal": _ALL,
+        },
+        Role.OFFICE_CLERK: {"view": _ALL, "create": _KEEP, "change": _KEEP, "export": _ALL},
     },
     "units": {
         Role.CITY_OFFICER: {"view": _ALL, "export": _ALL},

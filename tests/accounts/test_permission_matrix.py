@@ -20,15 +20,12 @@ allowed but the action is not, the action's page answers 403 (DESIGN rule 1).
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from itertools import count
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import models
 
 from sifasuo.accounts import services as account_services
 from sifasuo.accounts.models import User, UserKind
@@ -41,6 +38,8 @@ from sifasuo.orgs.models import Unit
 from sifasuo.people import services as people_services
 from sifasuo.people.demo import synthetic_id_number
 from sifasuo.people.models import Person
+from tests.accounts.matrix import ActionPage, ScopedModel
+from tests.accounts.walkers import WALKERS
 from tests.standards import factories as standards_factories
 
 HERE = Path(__file__).parent
@@ -68,27 +67,6 @@ def make_person(unit: Unit) -> Person:
     return people_services.person_create(
         actor=None, unit=unit, name="矩阵人", id_number=number, phone="13900001111", address="西安"
     )
-
-
-@dataclass(frozen=True)
-class ActionPage:
-    method: str
-    url: Callable[[Any], str]
-    data: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ScopedModel:
-    """A scoped model in the matrix: its table, a record owned by a unit, its detail URLs."""
-
-    label: str
-    table: str
-    make: Callable[[Unit], models.Model]
-    detail_urls: Callable[[Any], list[str]]
-    action_pages: dict[str, ActionPage] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return self.label
 
 
 def make_case(unit: Unit) -> MediationCase:
@@ -170,6 +148,7 @@ MODELS: tuple[ScopedModel, ...] = (
         lambda unit: unit,
         lambda u: [f"/units/{u.code}/", f"/api/v1/units/{u.pk}/"],
     ),
+    *(m for walker in WALKERS for m in walker.MATRIX_MODELS),
 )
 
 

@@ -40,6 +40,7 @@ from sifasuo.people.demo import synthetic_id_number
 from sifasuo.people.models import Person
 from sifasuo.staff.models import StaffMember
 from sifasuo.standards.models import Assessment, AssessmentItem, Campaign, Rectification
+from tests.accounts.walkers import WALKERS
 from tests.mediation import factories as mediation_factories
 from tests.offices import factories as office_factories
 from tests.standards import factories as standards_factories
@@ -56,6 +57,8 @@ PUBLIC: dict[str, int] = {
     "set_language": 302,  # back to "next" or "/" (a POST also sets the language cookie)
     "api-token": 405,  # POST only
 }
+for _walker in WALKERS:
+    PUBLIC.update(_walker.PUBLIC)
 
 # Keyword arguments that do not name a record, and the value they are walked with.
 NON_OBJECT_VALUES = {
@@ -64,6 +67,8 @@ NON_OBJECT_VALUES = {
     "step": "accept",
     "slug": "intake",
 }
+for _walker in WALKERS:
+    NON_OBJECT_VALUES.update(_walker.NON_OBJECT_VALUES)
 NON_OBJECT_KWARGS = set(NON_OBJECT_VALUES)
 
 # Routes that take only some records of a model (a committee is a unit) say which ones.
@@ -114,6 +119,8 @@ ROUTE_MODELS: dict[str, type[models.Model] | models.QuerySet[Any]] = {
     "standards:rectification_detail": Rectification,
     "standards:rectification_evidence": Rectification,
 }
+for _walker in WALKERS:
+    ROUTE_MODELS.update(_walker.ROUTE_MODELS)
 
 # Records that are no office's business record: the administrators' own pages (accounts).
 # Anyone else is refused alike for every id, so the answer says nothing about the record.
@@ -246,7 +253,11 @@ def owned(office_clerk: Any, settings: Any, tmp_path: Any) -> dict[type[models.M
     experience = office_services.experience_create(
         actor=office_clerk, office=office, title="走查", body="典型经验"
     )
+    later: dict[type[models.Model], list[Any]] = {}
+    for walker in WALKERS:
+        later.update(walker.walker_records(office_clerk))
     return {
+        **later,
         **standards_factories.walker_records(),
         OfficeReturn: [office_return],
         StaffMember: [member],

@@ -7,10 +7,14 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from sifasuo.accounts.demo import create_demo_accounts
+from sifasuo.correction.demo import create_demo_correction
+from sifasuo.legalservice.demo import create_demo_legalservice
 from sifasuo.mediation.demo import create_demo_mediation
 from sifasuo.offices.demo import create_demo_returns
 from sifasuo.orgs.demo import create_demo_offices
 from sifasuo.people.demo import create_demo_people
+from sifasuo.portal.demo import create_demo_portal
+from sifasuo.resettlement.demo import create_demo_resettlement
 from sifasuo.standards.demo import create_demo_standards
 
 
@@ -24,6 +28,12 @@ class Command(BaseCommand):
         mediation = create_demo_mediation()
         returns = create_demo_returns()
         standards = create_demo_standards()
+        later = {
+            "correction": create_demo_correction(),
+            "resettlement": create_demo_resettlement(),
+            "legal services": create_demo_legalservice(),
+            "portal": create_demo_portal(),
+        }
         self.stdout.write(
             f"demo data: {offices} new offices, {len(accounts)} demo accounts, "
             f"{people} new people, {mediation['committees']} new village committees, "
@@ -31,3 +41,6 @@ class Command(BaseCommand):
             f"{mediation['screening']} new screening reports, {returns} new office returns, "
             f"standards: {standards}"
         )
+        for module, counts in later.items():
+            figures = ", ".join(f"{count} new {what}" for what, count in counts.items())
+            self.stdout.write(f"{module}: {figures or 'nothing new'}")

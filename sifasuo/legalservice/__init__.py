@@ -1,0 +1,1 @@
+"""Public legal services."""

@@ -1,0 +1,1 @@
+"""Resettlement and assistance."""

@@ -1,0 +1,17 @@
+"""Resettlement and assistance."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResettlementConfig(AppConfig):
+    """安置帮教: released persons, hand-over, assistance, remote visitation."""
+
+    name = "sifasuo.resettlement"
+    label = "resettlement"
+    verbose_name = _("Resettlement and assistance")
+
+    def ready(self) -> None:
+        pass

@@ -33,6 +33,9 @@ urlpatterns = [
     path("correction/", include("sifasuo.correction.api_urls")),
     path("resettlement/", include("sifasuo.resettlement.api_urls")),
     path("portal/", include("sifasuo.portal.api_urls")),
+    path("governance/", include("sifasuo.governance.api_urls")),
+    path("publicity/", include("sifasuo.publicity.api_urls")),
+    path("workorders/", include("sifasuo.workorders.api_urls")),
     path("", include("sifasuo.standards.api_urls")),
     *router.urls,
 ]

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "sifasuo.legalservice",
     "sifasuo.correction",
     "sifasuo.resettlement",
+    "sifasuo.governance",
+    "sifasuo.publicity",
+    "sifasuo.workorders",
     "sifasuo.stats",
 ]
 

@@ -10,8 +10,11 @@ record (``NON_OBJECT_VALUES``), the records of 西一路 the walker tries
 from __future__ import annotations
 
 from tests.correction import walker as correction
+from tests.governance import walker as governance
 from tests.legalservice import walker as legalservice
 from tests.portal import walker as portal
+from tests.publicity import walker as publicity
 from tests.resettlement import walker as resettlement
+from tests.workorders import walker as workorders
 
-WALKERS = (legalservice, portal, correction, resettlement)
+WALKERS = (legalservice, portal, correction, resettlement, governance, publicity, workorders)

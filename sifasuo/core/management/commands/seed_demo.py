@@ -8,14 +8,17 @@ from django.core.management.base import BaseCommand
 
 from sifasuo.accounts.demo import create_demo_accounts
 from sifasuo.correction.demo import create_demo_correction
+from sifasuo.governance.demo import create_demo_governance
 from sifasuo.legalservice.demo import create_demo_legalservice
 from sifasuo.mediation.demo import create_demo_mediation
 from sifasuo.offices.demo import create_demo_returns
 from sifasuo.orgs.demo import create_demo_offices
 from sifasuo.people.demo import create_demo_people
 from sifasuo.portal.demo import create_demo_portal
+from sifasuo.publicity.demo import create_demo_publicity
 from sifasuo.resettlement.demo import create_demo_resettlement
 from sifasuo.standards.demo import create_demo_standards
+from sifasuo.workorders.demo import create_demo_workorders
 
 
 class Command(BaseCommand):
@@ -33,6 +36,9 @@ class Command(BaseCommand):
             "resettlement": create_demo_resettlement(),
             "legal services": create_demo_legalservice(),
             "portal": create_demo_portal(),
+            "legality review and rule-of-law work": create_demo_governance(),
+            "legal publicity": create_demo_publicity(),
+            "tasks and notices": create_demo_workorders(),
         }
         self.stdout.write(
             f"demo data: {offices} new offices, {len(accounts)} demo accounts, "

@@ -1,0 +1,9 @@
+"""Rule-of-law governance API: /api/v1/governance/…"""
+
+from __future__ import annotations
+
+from rest_framework.routers import SimpleRouter
+
+router = SimpleRouter()
+
+urlpatterns = [*router.urls]

@@ -1,0 +1,8 @@
+"""Demo data for publicity (seed_demo)."""
+
+from __future__ import annotations
+
+
+def create_demo_publicity() -> dict[str, int]:
+    """Create the demo records through the services; a second run adds nothing."""
+    return {}

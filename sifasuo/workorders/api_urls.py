@@ -1,0 +1,9 @@
+"""Tasks and notices API: /api/v1/workorders/…"""
+
+from __future__ import annotations
+
+from rest_framework.routers import SimpleRouter
+
+router = SimpleRouter()
+
+urlpatterns = [*router.urls]

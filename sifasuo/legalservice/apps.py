@@ -14,4 +14,10 @@ class LegalserviceConfig(AppConfig):
     verbose_name = _("Public legal services")
 
     def ready(self) -> None:
-        pass
+        from sifasuo.legalservice import (  # noqa: F401
+            measures,
+            navigation,
+            online,
+            person_panel,
+            todos,
+        )

@@ -108,9 +108,7 @@ def auditadmin(demo: None) -> User:
 
 @pytest.fixture
 def citizen(demo: None) -> User:
-    user, _ = User.objects.get_or_create(
-        username="citizen_13800000000", defaults={"kind": "CITIZEN"}
-    )
+    user, _ = User.objects.get_or_create(username="citizen_demo", defaults={"kind": "CITIZEN"})
     return user
 
 

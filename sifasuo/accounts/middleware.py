@@ -27,10 +27,12 @@ class SessionLimitsMiddleware:
         if user is not None and user.is_authenticated and hasattr(request, "session"):
             login_at = request.session.get(SESSION_LOGIN_AT)
             if login_at is None or time.time() - login_at > settings.SESSION_ABSOLUTE_SECONDS:
+                citizen = getattr(user, "is_citizen", False)
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
-                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+                login_url = "portal:login" if citizen else settings.LOGIN_URL
+                return redirect(f"{reverse(login_url)}?next={request.path}")
         return self.get_response(request)
 
 

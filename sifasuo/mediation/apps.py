@@ -14,4 +14,10 @@ class MediationConfig(AppConfig):
     verbose_name = _("People's mediation")
 
     def ready(self) -> None:
-        from sifasuo.mediation import measures, navigation, person_panel, todos  # noqa: F401
+        from sifasuo.mediation import (  # noqa: F401
+            applications,
+            measures,
+            navigation,
+            person_panel,
+            todos,
+        )

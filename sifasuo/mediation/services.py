@@ -19,7 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sifasuo.core import audit
+from sifasuo.core import applications, audit
+from sifasuo.core.applications import ApplicationStatus
 from sifasuo.core.attachments import attachment_create
 from sifasuo.core.calendar import due_date
 from sifasuo.core.choices import AuditOutcome
@@ -289,6 +290,16 @@ def case_accept(
     )
     if mediators:
         case.mediators.set(mediators)
+    applications.progress(
+        record=case,
+        status=ApplicationStatus.IN_PROGRESS,
+        message=_(
+            "%(committee)s has accepted your application for mediation (case %(number)s). "
+            "A mediator will contact you."
+        )
+        % {"committee": case.unit.name, "number": case.number},
+        actor=actor,
+    )
     return case
 
 
@@ -308,13 +319,28 @@ def case_refuse(
     case.status = CaseStatus.REFUSED
     case.refusal_reason = reason
     case.refusal_note = note.strip()
-    return _save(
+    case = _save(
         case,
         actor=actor,
         version=version,
         action="refuse",
         fields=["refusal_note", "refusal_reason", "status"],
     )
+    applications.progress(
+        record=case,
+        status=ApplicationStatus.REJECTED,
+        message=" ".join(
+            part
+            for part in (
+                _("The committee cannot accept the application: %(reason)s.")
+                % {"reason": case.get_refusal_reason_display()},
+                case.refusal_note,
+            )
+            if part
+        ),
+        actor=actor,
+    )
+    return case
 
 
 @transaction.atomic
@@ -459,7 +485,22 @@ def case_conclude(
             fields.append("confirmation_due")
     case.outcome = outcome
     case.concluded_on = concluded_on
-    return _save(case, actor=actor, version=version, action="conclude", fields=fields)
+    case = _save(case, actor=actor, version=version, action="conclude", fields=fields)
+    applications.progress(
+        record=case,
+        status=ApplicationStatus.COMPLETED,
+        message=(
+            _(
+                "The mediation has ended without an agreement. You may still apply for "
+                "arbitration, an administrative decision or sue in court."
+            )
+            if outcome == Outcome.FAILED
+            else _("The parties reached an agreement (%(outcome)s).")
+            % {"outcome": case.get_outcome_display()}
+        ),
+        actor=actor,
+    )
+    return case
 
 
 @transaction.atomic
@@ -572,9 +613,17 @@ def case_close(
     case.status = CaseStatus.CLOSED
     case.closed_on = closed_on
     case.archive_note = note.strip()
-    return _save(
+    case = _save(
         case, actor=actor, version=version, action="close", fields=["archive_note", "closed_on"]
     )
+    if case.outcome:
+        applications.progress(
+            record=case,
+            status=ApplicationStatus.COMPLETED,
+            message=_("The case has been closed and filed."),
+            actor=actor,
+        )
+    return case
 
 
 # Transfers (Primero-style: the receiver accepts or rejects) ------------------------------

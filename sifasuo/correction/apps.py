@@ -14,4 +14,4 @@ class CorrectionConfig(AppConfig):
     verbose_name = _("Community correction")
 
     def ready(self) -> None:
-        pass
+        from sifasuo.correction import measures, navigation, person_panel, todos  # noqa: F401

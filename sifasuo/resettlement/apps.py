@@ -14,4 +14,10 @@ class ResettlementConfig(AppConfig):
     verbose_name = _("Resettlement and assistance")
 
     def ready(self) -> None:
-        pass
+        from sifasuo.resettlement import (  # noqa: F401
+            applications,
+            measures,
+            navigation,
+            person_panel,
+            todos,
+        )

@@ -14,4 +14,4 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Rule-of-law governance")
 
     def ready(self) -> None:
-        pass
+        from sifasuo.governance import measures, navigation, person_panel, todos  # noqa: F401

@@ -14,4 +14,4 @@ class PublicityConfig(AppConfig):
     verbose_name = _("Legal publicity")
 
     def ready(self) -> None:
-        pass
+        from sifasuo.publicity import measures, navigation, person_panel, todos  # noqa: F401

@@ -14,4 +14,4 @@ class WorkordersConfig(AppConfig):
     verbose_name = _("Tasks and notices")
 
     def ready(self) -> None:
-        pass
+        from sifasuo.workorders import measures, navigation, todos  # noqa: F401

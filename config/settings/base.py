@@ -224,6 +224,9 @@ SPECTACULAR_SETTINGS = {
         "PartyKindEnum": "sifasuo.mediation.choices.PartyKind",
         "TransferKindEnum": "sifasuo.mediation.choices.TransferKind",
         "RefusalReasonEnum": "sifasuo.mediation.choices.RefusalReason",
+        "CorrectionContactKindEnum": "sifasuo.correction.choices.ContactKind",
+        "CorrectionMeasureKindEnum": "sifasuo.correction.choices.MeasureKind",
+        "LegalServiceChannelEnum": "sifasuo.legalservice.choices.Channel",
     },
 }
 

@@ -4,7 +4,8 @@ An app lists, in ``tests/<app>/walker.py``: its public routes (``PUBLIC``), the 
 each page route that names a record (``ROUTE_MODELS``), keyword arguments that name no
 record (``NON_OBJECT_VALUES``), the records of 西一路 the walker tries
 (``walker_records(office_clerk)``) and its lines of the permission matrix
-(``MATRIX_MODELS``). Adding an app here is the only edit the shared tests need.
+(``MATRIX_MODELS``), and optionally the citizens' own pages (``CITIZEN_ROUTES``).
+Adding an app here is the only edit the shared tests need.
 """
 
 from __future__ import annotations

@@ -73,7 +73,8 @@ def _docx_bytes(title: str) -> bytes:
 
 
 def _offices() -> list[Unit]:
-    """西一路 first, then the first office of every district and development zone."""
+    """西一路 first, then the first office of every district and development zone, then the
+    other offices (every office keeps a review and a supervision ledger)."""
     offices = [Unit.objects.get(code=XIYILU)]
     bureaus = Unit.objects.filter(kind__in=[UnitKind.DISTRICT, UnitKind.DEVZONE]).order_by("code")
     for bureau in bureaus:
@@ -85,7 +86,9 @@ def _offices() -> list[Unit]:
         )
         if office is not None:
             offices.append(office)
-    return offices
+    chosen = {o.pk for o in offices}
+    rest = Unit.objects.filter(kind=UnitKind.OFFICE, is_active=True).exclude(pk__in=chosen)
+    return [*offices, *rest.order_by("code")]
 
 
 def _checks(fail: str = "") -> list[services.CheckInput]:

@@ -30,6 +30,14 @@ class Measure:
     breakdowns: dict[str, str] = field(default_factory=dict)
     # a figure that sums a field of the records (an amount) instead of counting them
     sum_field: str | None = None
+    # a figure that depends on today's date or on rows outside the record's own fields
+    # (``overdue``, ``under correction now``): computed live, never kept in the aggregates
+    live: bool = False
+
+    @property
+    def rolls_up(self) -> bool:
+        """True when ``stats`` keeps this figure per unit × month (a dated, non-live figure)."""
+        return self.date_field is not None and not self.live
 
     def queryset(
         self, user: Any, *, unit: Any = None, start: Any = None, end: Any = None

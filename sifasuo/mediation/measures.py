@@ -86,6 +86,9 @@ MEASURES = [
     ),
 ]
 
+# figures that depend on today's date: computed live, never kept in the aggregates
+LIVE = {"mediation.overdue"}
+
 for code, label, records, date_field, unit_path_field, breakdowns, sum_field in MEASURES:
     registry.register(
         Measure(
@@ -96,5 +99,6 @@ for code, label, records, date_field, unit_path_field, breakdowns, sum_field in 
             unit_path_field=unit_path_field,
             breakdowns=breakdowns,
             sum_field=sum_field,
+            live=code in LIVE,
         )
     )

@@ -14,7 +14,7 @@ plus, for a breakdown cell, ``&<parameter>=<value>`` (``category``, ``source`` â
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -27,16 +27,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from sifasuo.core.errors import ApplicationError
-from sifasuo.core.measures import Measure, registry
+from sifasuo.core.measures import Measure
 from sifasuo.orgs.models import Unit
 from sifasuo.orgs.selectors import unit_for_user
+from sifasuo.stats.specs import SPECS
+from sifasuo.stats.specs.base import BY_UNIT, SUMMARY, ReportSpec
 
 FIRST_YEAR = 2000
-SUMMARY = "summary"
-BY_UNIT = "by_unit"
 
 
 # Periods ----------------------------------------------------------------------------------
@@ -98,100 +97,7 @@ def parse_period(year: str | None, month: str | None, *, today: date | None = No
 # Specifications ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Rate:
-    """A ratio of two figures of the report (``succeeded`` over ``total``)."""
-
-    numerator: str
-    denominator: str
-    label: Any
-
-
-@dataclass(frozen=True)
-class Breakdown:
-    """A breakdown of the report: the list page's filter for a value, and its headings."""
-
-    parameter: str  # ``category`` in ``/mediation/cases/?â€¦&category=NEIGHBOUR``
-    title: Any
-    header: Any
-
-
-@dataclass(frozen=True)
-class ReportSpec:
-    """What a module reports: figures by measure code, rates, breakdowns, a comparison."""
-
-    module: str
-    title: Any
-    # figure key (the API's name) -> measure code, in the order the dashboard shows them
-    figures: dict[str, str]
-    records_url_name: str
-    rates: dict[str, Rate] = field(default_factory=dict)
-    # the figure whose measure is broken down, and its breakdowns by name (``by_category``)
-    breakdown_figure: str = ""
-    breakdowns: dict[str, Breakdown] = field(default_factory=dict)
-    # the figure compared across the selected unit's direct children (``by_unit``)
-    comparison_figure: str = ""
-    # the figures shown as cards, in order (rates included); all figures when empty
-    cards: tuple[str, ...] = ()
-
-    def measure(self, key: str) -> Measure:
-        """Return the registered measure behind the figure ``key``."""
-        return registry.get(self.figures[key])
-
-    @property
-    def tables(self) -> tuple[str, ...]:
-        """The names of the report's tables (each one can be exported)."""
-        names = [SUMMARY, *self.breakdowns]
-        if self.comparison_figure:
-            names.append(BY_UNIT)
-        return tuple(names)
-
-
-REPORTS: dict[str, ReportSpec] = {
-    "mediation": ReportSpec(
-        module="mediation",
-        title=gettext_lazy("People's mediation"),
-        figures={
-            "received": "mediation.received",
-            "total": "mediation.accepted",
-            "succeeded": "mediation.succeeded",
-            "failed": "mediation.failed",
-            "refused": "mediation.refused",
-            "on_time": "mediation.on_time",
-            "overdue": "mediation.overdue",
-            "agreement_amount": "mediation.agreement_amount",
-        },
-        rates={
-            "success_rate": Rate("succeeded", "total", gettext_lazy("Success rate")),
-        },
-        records_url_name="mediation:case_list",
-        breakdown_figure="total",
-        breakdowns={
-            "by_category": Breakdown(
-                "category", gettext_lazy("By dispute category"), gettext_lazy("Dispute category")
-            ),
-            "by_source": Breakdown("source", gettext_lazy("By source"), gettext_lazy("Source")),
-            "by_outcome": Breakdown("outcome", gettext_lazy("By outcome"), gettext_lazy("Outcome")),
-            "by_committee_type": Breakdown(
-                "committee_type",
-                gettext_lazy("By committee type"),
-                gettext_lazy("Committee type"),
-            ),
-        },
-        comparison_figure="total",
-        cards=(
-            "received",
-            "total",
-            "succeeded",
-            "success_rate",
-            "agreement_amount",
-            "on_time",
-            "overdue",
-            "refused",
-            "failed",
-        ),
-    ),
-}
+REPORTS: dict[str, ReportSpec] = {spec.module: spec for spec in SPECS}
 
 
 def report_spec(module: str) -> ReportSpec:

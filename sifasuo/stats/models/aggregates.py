@@ -1,0 +1,55 @@
+"""Aggregates: each rolled-up measure's figure per counting unit × month (× breakdown value).
+
+Derived data, never edited by a person: ``stats.rollups`` keeps it in step with the ledgers
+inside the writing transaction, and ``manage.py rebuild_stats`` recomputes it from them.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sifasuo.core.scope import ScopedManager
+
+TOTAL = ""  # the ``breakdown`` (and ``key``) of a measure's total row
+
+
+class Aggregate(models.Model):
+    """The figure of ``measure`` for the records counted under ``unit`` in one month."""
+
+    scope_unit_field = "unit"
+
+    measure = models.CharField(_("measure"), max_length=64)
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    # the unit's path, kept here so that a subtree is one indexed prefix range
+    unit_path = models.CharField(_("unit path"), max_length=255)
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    # "" for the total; else the breakdown's name (``by_category``) and the value counted
+    breakdown = models.CharField(_("breakdown"), max_length=40, blank=True, default=TOTAL)
+    key = models.CharField(_("value"), max_length=100, blank=True, default=TOTAL)
+    # a count, or the sum of the measure's ``sum_field`` (yuan)
+    value = models.DecimalField(_("figure"), max_digits=20, decimal_places=2, default=0)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("aggregate")
+        verbose_name_plural = _("aggregates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "unit", "year", "month", "breakdown", "key"],
+                name="stats_aggregate_cell_unique",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["measure", "breakdown", "year", "unit_path"],
+                name="stats_agg_measure_path",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.unit_id} {self.year}-{self.month:02d} {self.breakdown}"

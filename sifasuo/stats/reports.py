@@ -43,40 +43,71 @@ FIRST_YEAR = 2000
 
 @dataclass(frozen=True)
 class Period:
-    """A calendar year, or one month of it: the half-open range [start, end)."""
+    """A calendar year, one quarter or one month of it: the half-open range [start, end)."""
 
     year: int
     month: int | None = None
+    quarter: int | None = None  # 1–4; never together with ``month``
+
+    @property
+    def first_month(self) -> int:
+        if self.month:
+            return self.month
+        return 3 * (self.quarter - 1) + 1 if self.quarter else 1
+
+    @property
+    def months(self) -> range:
+        """The months of the period (1–12)."""
+        if self.month:
+            return range(self.month, self.month + 1)
+        if self.quarter:
+            return range(self.first_month, self.first_month + 3)
+        return range(1, 13)
 
     @property
     def start(self) -> date:
-        return date(self.year, self.month or 1, 1)
+        return date(self.year, self.first_month, 1)
 
     @property
     def end(self) -> date:
-        if self.month is None or self.month == 12:
-            return date(self.year + 1, 1, 1)
-        return date(self.year, self.month + 1, 1)
+        last = self.months[-1]
+        return date(self.year + 1, 1, 1) if last == 12 else date(self.year, last + 1, 1)
+
+    @property
+    def kind(self) -> str:
+        """``month``, ``quarter`` or ``year``."""
+        return "month" if self.month else "quarter" if self.quarter else "year"
 
     @property
     def slug(self) -> str:
-        """``2024`` or ``2024-03``, for file names."""
-        return f"{self.year}-{self.month:02d}" if self.month else str(self.year)
+        """``2024``, ``2024-Q2`` or ``2024-03``, for file names."""
+        if self.month:
+            return f"{self.year}-{self.month:02d}"
+        return f"{self.year}-Q{self.quarter}" if self.quarter else str(self.year)
 
     def params(self) -> dict[str, str]:
-        """The period as query parameters (``year``, and ``month`` when there is one)."""
+        """The period as query parameters (``year``, and ``month`` or ``quarter``)."""
         result = {"year": str(self.year)}
         if self.month:
             result["month"] = str(self.month)
+        elif self.quarter:
+            result["quarter"] = str(self.quarter)
         return result
 
 
-def parse_period(year: str | None, month: str | None, *, today: date | None = None) -> Period:
-    """Read ``year`` (default: this year) and an optional ``month``; refuse anything else."""
+def parse_period(
+    year: str | None,
+    month: str | None,
+    *,
+    quarter: str | None = None,
+    today: date | None = None,
+) -> Period:
+    """Read ``year`` (default: this year) and an optional ``month`` or ``quarter``."""
     today = today or timezone.localdate()
     last_year = today.year + 1
     year_text = (year or "").strip()
     month_text = (month or "").strip()
+    quarter_text = (quarter or "").strip()
     if not year_text:
         number = today.year
     elif year_text.isdigit() and FIRST_YEAR <= int(year_text) <= last_year:
@@ -87,6 +118,12 @@ def parse_period(year: str | None, month: str | None, *, today: date | None = No
             % {"first": FIRST_YEAR, "last": last_year},
             field="year",
         )
+    if month_text and quarter_text:
+        raise ApplicationError(_("Choose a month or a quarter, not both."), field="quarter")
+    if quarter_text:
+        if quarter_text.isdigit() and 1 <= int(quarter_text) <= 4:
+            return Period(number, quarter=int(quarter_text))
+        raise ApplicationError(_("Quarter: enter a quarter from 1 to 4, or none."), field="quarter")
     if not month_text:
         return Period(number)
     if month_text.isdigit() and 1 <= int(month_text) <= 12:

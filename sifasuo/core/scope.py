@@ -29,6 +29,39 @@ BELOW = "below"
 _M = TypeVar("_M", bound=models.Model)
 
 
+class _System:
+    """The platform itself, reading every row to keep its derived tables (never a user).
+
+    Only ``stats.rollups`` uses it, to compute aggregates over the whole unit tree: it may
+    view every record of every model and do nothing else. It is not a ``User``, never logs
+    in and never sits in a session; its attributes make code written for users harmless.
+    """
+
+    unit = None
+    pk = None
+    id = None
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+    is_citizen = False
+    is_staff = False
+    is_superuser = False
+    username = "system"
+
+    def scope_reach(self, model: type[models.Model], action: str) -> frozenset[str]:
+        return frozenset()
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM: Any = _System()
+"""The system principal: ``scope_q(model, SYSTEM, "view")`` is every row; anything else none."""
+
+
 def unit_lookup(model: type[models.Model]) -> str:
     """Return the lookup from ``model`` to its owning unit ("" when the model is the unit)."""
     return getattr(model, "scope_unit_field", "unit")
@@ -42,6 +75,8 @@ def scope_q(model: type[models.Model], user: Any, action: str) -> Q | None:
     """Return the filter of records of ``model`` that ``user`` may ``action``; None: nothing."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
+    if user is SYSTEM:
+        return Q() if action == "view" else None
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     q = Q(pk__in=[])
@@ -54,26 +89,32 @@ def scope_q(model: type[models.Model], user: Any, action: str) -> Q | None:
     if unit is None:
         return q if matched else None
     prefix = _prefix(unit_lookup(model))
-    reach: Iterable[str] = user.scope_reach(model, action)
-    if OWN in reach:
-        q |= Q(**{f"{prefix}pk": unit.pk})
+    reach: Iterable[str] = set(user.scope_reach(model, action))
+    # Units as id subqueries, never as joins: an OR of joined path prefixes defeats every
+    # index (a seq scan of the whole ledger per list), an OR of ``unit_id IN (…)`` does not.
+    units = type(unit)._base_manager
+    subtree = units.filter(path__startswith=unit.path).values("pk")
+    owned: Any = None
+    if OWN in reach and BELOW in reach:
+        owned = subtree
+    elif OWN in reach:
+        owned = [unit.pk]
+    elif BELOW in reach:
+        owned = units.filter(path__startswith=unit.path).exclude(pk=unit.pk).values("pk")
+    if owned is not None:
+        q |= Q(**{f"{prefix}pk__in": owned})
         matched = True
-    if BELOW in reach:
-        q |= Q(**{f"{prefix}path__startswith": unit.path}) & ~Q(**{f"{prefix}pk": unit.pk})
-        matched = True
+    # the units at and above which other unit fields and shares make a record visible
+    seen_at: Any = subtree if BELOW in reach else [unit.pk]
     if action in ("view", "export") and matched:
         for lookup in getattr(model, "scope_view_unit_fields", ()):
-            extra = _prefix(lookup)
-            if OWN in reach:
-                q |= Q(**{f"{extra}pk": unit.pk})
-            if BELOW in reach:
-                q |= Q(**{f"{extra}path__startswith": unit.path})
+            q |= Q(**{f"{_prefix(lookup)}pk__in": seen_at})
     share_field = getattr(model, "scope_share_field", None)
     if share_field and action == "view" and matched:
-        # Shared with a unit: seen there, and above it by those who see below them.
-        q |= Q(**{share_field: unit})
-        if BELOW in reach:
-            q |= Q(**{f"{share_field}__path__startswith": unit.path})
+        # Shared with a unit: seen there, and above it by those who see below them. A
+        # subquery on the record's own ids, so the outer query needs no DISTINCT.
+        shared = model._base_manager.filter(**{f"{share_field}__pk__in": seen_at})
+        q |= Q(pk__in=shared.values("pk"))
     return q if matched else None
 
 
@@ -85,11 +126,7 @@ class ScopedQuerySet(models.QuerySet[_M]):
         q = scope_q(self.model, user, action)
         if q is None:
             return self.none()
-        return (
-            self.filter(q).distinct()
-            if getattr(self.model, "scope_share_field", None)
-            else (self.filter(q))
-        )
+        return self.filter(q)
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)

@@ -13,6 +13,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
+from django.dispatch import Signal
+
+records_changed = Signal()
+"""Sent by a write that bypasses model signals (``bulk_create``, ``QuerySet.update``).
+
+``sender`` is the model, ``pks`` the primary keys written. Send it after the write; for an
+update that may move records to another unit or date, send it before the write as well.
+``stats`` marks the figures those records count in as stale (inside the transaction).
+"""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Model, QuerySet
+from django.db.models import Count, Model, QuerySet, Sum
+from django.db.models.functions import ExtractMonth
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -29,9 +30,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from sifasuo.core.errors import ApplicationError
-from sifasuo.core.measures import Measure
+from sifasuo.core.measures import Measure, registry
+from sifasuo.core.scope import BELOW, OWN
 from sifasuo.orgs.models import Unit
 from sifasuo.orgs.selectors import unit_for_user
+from sifasuo.stats import rollups
 from sifasuo.stats.specs import SPECS
 from sifasuo.stats.specs.base import BY_UNIT, SUMMARY, ReportSpec
 
@@ -202,6 +205,21 @@ def report_unit(*, user: Any, code: str) -> Unit:
     return unit_for_user(user=user, code=code or user.unit.code)
 
 
+def _fold(unit: Unit, rows: Iterable[tuple[str, int]], user: Any) -> list[UnitFigure]:
+    """Fold counts per counting unit's path into the direct children of ``unit``."""
+    totals: dict[str, int] = {}
+    for path, n in rows:
+        child = str(path)[len(unit.path) :].split("/", 1)[0]
+        if child:  # records of the unit itself belong to no child
+            totals[child] = totals.get(child, 0) + n
+    children = Unit.objects.visible_to(user).filter(parent=unit).only("code", "name")
+    names = {child.code: child.name for child in children}
+    return [
+        UnitFigure(code=code, name=names.get(code, code), total=totals[code])
+        for code in sorted(totals)
+    ]
+
+
 def child_figures(
     measure: Measure, user: Any, *, unit: Unit, start: date, end: date
 ) -> list[UnitFigure]:
@@ -218,17 +236,31 @@ def child_figures(
         .annotate(n=Count("pk", distinct=True))
         .values_list(path_field, "n")
     )
-    totals: dict[str, int] = {}
-    for path, n in rows:
-        child = str(path)[len(unit.path) :].split("/", 1)[0]
-        if child:  # records of the unit itself belong to no child
-            totals[child] = totals.get(child, 0) + n
-    children = Unit.objects.visible_to(user).filter(parent=unit).only("code", "name")
-    names = {child.code: child.name for child in children}
-    return [
-        UnitFigure(code=code, name=names.get(code, code), total=totals[code])
-        for code in sorted(totals)
-    ]
+    return _fold(unit, rows, user)
+
+
+def from_aggregates(measure: Measure, user: Any, unit: Unit) -> bool:
+    """Return whether ``measure`` for ``unit`` may be read from the aggregates for ``user``.
+
+    Only where they give exactly the live scoped figure: a kept measure, and the user's
+    roles reach the records at their own unit and below (or below, for a unit strictly
+    below theirs), so every record counted under the unit's subtree is in scope.
+    """
+    if not rollups.kept(measure.code):
+        return False
+    home = getattr(user, "unit", None)
+    reach = getattr(user, "scope_reach", None)
+    if home is None or reach is None:
+        return False
+    granted = set(reach(measure.records(user).model, "view"))
+    if unit.pk == home.pk:
+        return {OWN, BELOW} <= granted
+    return BELOW in granted and unit.path.startswith(home.path)
+
+
+def _fresh(modules: Iterable[str]) -> bool:
+    """Bring the aggregates of ``modules`` up to date; False if some cells stay stale."""
+    return rollups.refresh(sorted(set(modules))) == 0
 
 
 def module_report(
@@ -248,11 +280,24 @@ def module_report(
 
 
 def compute(spec: ReportSpec, *, user: Any, unit: Unit, period: Period) -> ModuleReport:
-    """Ask the registry for every figure of ``spec`` (unit and period already checked)."""
+    """Ask the registry for every figure of ``spec`` (unit and period already checked).
+
+    Kept figures come from the aggregates (refreshed first, one query when nothing is
+    stale) where that gives exactly the live scoped figure; the others are counted live.
+    Queries: 1 to check staleness, 1 for all kept figures, 1 per live figure, 1 for all
+    breakdowns, 2 for the comparison.
+    """
     where: dict[str, Any] = {"unit": unit, "start": period.start, "end": period.end}
-    figures: dict[str, int | Decimal] = {
-        key: spec.measure(key).value(user, **where) for key in spec.figures
-    }
+    span: dict[str, Any] = {"path": unit.path, "year": period.year, "months": period.months}
+    used = [spec.measure(key) for key in spec.figures]
+    fast = {m.code for m in used if from_aggregates(m, user, unit)}
+    if fast and not _fresh(code.split(".", 1)[0] for code in fast):
+        fast = set()
+    kept = rollups.totals(sorted(fast), **span) if fast else {}
+    figures: dict[str, int | Decimal] = {}
+    for key in spec.figures:
+        measure = spec.measure(key)
+        figures[key] = kept[measure.code] if measure.code in fast else measure.value(user, **where)
     rates: dict[str, float] = {}
     for key, rate in spec.rates.items():
         numerator, denominator = figures[rate.numerator], figures[rate.denominator]
@@ -260,17 +305,53 @@ def compute(spec: ReportSpec, *, user: Any, unit: Unit, period: Period) -> Modul
     breakdowns: dict[str, dict[str, int]] = {}
     if spec.breakdown_figure:
         measure = spec.measure(spec.breakdown_figure)
-        breakdowns = {name: measure.breakdown(user, name, **where) for name in spec.breakdowns}
+        names = list(spec.breakdowns)
+        if _aggregated(measure, user, unit, fast):
+            breakdowns = rollups.breakdowns(measure.code, names, **span)
+        else:
+            breakdowns = {name: measure.breakdown(user, name, **where) for name in names}
     by_unit: list[UnitFigure] = []
     if spec.comparison_figure:
-        by_unit = child_figures(
-            spec.measure(spec.comparison_figure),
-            user,
-            unit=unit,
-            start=period.start,
-            end=period.end,
-        )
+        measure = spec.measure(spec.comparison_figure)
+        # the comparison counts records, also for a summed figure (as ``child_figures``)
+        if not measure.sum_field and _aggregated(measure, user, unit, fast):
+            by_unit = _fold(unit, rollups.by_path(measure.code, **span), user)
+        else:
+            by_unit = child_figures(measure, user, unit=unit, start=period.start, end=period.end)
     return ModuleReport(spec, unit, period, figures, rates, breakdowns, by_unit)
+
+
+def _aggregated(measure: Measure, user: Any, unit: Unit, fresh: set[str]) -> bool:
+    """Whether ``measure`` is read from the aggregates (refreshed with the figures)."""
+    if measure.code in fresh:
+        return True
+    return from_aggregates(measure, user, unit) and _fresh([measure.code.split(".", 1)[0]])
+
+
+def monthly_series(measure_code: str, *, user: Any, unit: Unit, year: int) -> list[int | Decimal]:
+    """The figure ``measure_code`` in each month of ``year`` for ``unit`` (12 values).
+
+    From the aggregates where they give the live scoped figure, else one grouped query
+    over the scoped records; each value as ``Measure.value`` gives it for that month.
+    ``ValueError`` for a figure without a date (a stock has no monthly series).
+    """
+    measure = registry.get(measure_code)
+    if measure.date_field is None:
+        raise ValueError(f"measure {measure_code!r} has no date")
+    if from_aggregates(measure, user, unit) and _fresh([measure_code.split(".", 1)[0]]):
+        return rollups.monthly(measure_code, path=unit.path, year=year)
+    period = Period(year)
+    rows = (
+        measure.queryset(user, unit=unit, start=period.start, end=period.end)
+        .order_by()
+        .annotate(sf_month=ExtractMonth(measure.date_field))
+        .values("sf_month")
+        .annotate(n=Sum(measure.sum_field) if measure.sum_field else Count("pk", distinct=True))
+        .values_list("sf_month", "n")
+    )
+    found = {int(month): n for month, n in rows if month is not None and n is not None}
+    zero: int | Decimal = Decimal("0.00") if measure.sum_field else 0
+    return [found.get(month, zero) for month in range(1, 13)]
 
 
 # Labels, drill-down links and tables (the dashboard and its exports) --------------------------

@@ -24,6 +24,7 @@ from sifasuo.accounts.roles import Role
 from sifasuo.core import audit
 from sifasuo.core.attachments import attachment_create
 from sifasuo.core.errors import ApplicationError
+from sifasuo.core.measures import records_changed
 from sifasuo.core.numbering import next_document_number
 from sifasuo.core.scope import assert_in_scope
 from sifasuo.orgs.choices import UnitKind
@@ -169,9 +170,11 @@ def task_send(
     task.full_clean()
     task.save()
     # One row per office in one statement: a city task reaches all 185 offices.
-    Assignment.objects.bulk_create(
+    assignments = Assignment.objects.bulk_create(
         Assignment(task=task, unit=office, created_by=actor) for office in chosen
     )
+    # bulk_create sends no model signals: tell the figures' keepers (stats) what was written.
+    records_changed.send(sender=Assignment, pks=[a.pk for a in assignments])
     file_names = _attach(actor, unit, task, files)
     assert_in_scope(task, actor, "create")
     audit.record(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from sifasuo.stats.models.aggregates import Aggregate
+from sifasuo.stats.models.aggregates import Aggregate, StaleCell
+from sifasuo.stats.models.closing import ClosedPeriod, PeriodKind, StoredReport
 
-__all__ = ["Aggregate"]
+__all__ = ["Aggregate", "ClosedPeriod", "PeriodKind", "StaleCell", "StoredReport"]

@@ -53,3 +53,33 @@ class Aggregate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.unit_id} {self.year}-{self.month:02d} {self.breakdown}"
+
+
+class StaleCell(models.Model):
+    """A module's figures of one counting unit and month that a write has made stale.
+
+    Marked inside the writing transaction (``stats.rollups``); ``rollups.refresh``
+    recomputes the cell's aggregates from the ledgers and removes the mark, unless another
+    write bumped ``stamp`` meanwhile.
+    """
+
+    module = models.CharField(_("module"), max_length=32)
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    stamp = models.PositiveBigIntegerField(_("stamp"), default=0)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("stale aggregate cell")
+        verbose_name_plural = _("stale aggregate cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["module", "unit", "year", "month"], name="stats_stalecell_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module} {self.unit_id} {self.year}-{self.month:02d}"

@@ -4,7 +4,9 @@ A subject counts under its executing office. ``correction.subjects`` is the case
 (under correction today; ``selectors``-free so stats can compose it); the dated figures
 count by the date of the event: reception, ending, the decision of a measure.
 ``correction.lost_contact`` counts subjects whose missed report, visit or report-back is
-older than the escalation grace (the ones the district bureau sees).
+older than the escalation grace (the ones the district bureau sees): it depends on today and
+on the subject's contacts, so it is live. Commendations, admonitions and warnings count when
+decided; proposals of revocation when proposed (whatever the decision).
 """
 
 from __future__ import annotations
@@ -53,6 +55,13 @@ def _lost_contact(user: Any) -> QuerySet[CorrectionSubject]:
     return _subjects(user).filter(escalated_q())
 
 
+def _proposals(kind: str) -> Any:
+    def records(user: Any) -> QuerySet[DisciplinaryMeasure]:
+        return DisciplinaryMeasure.objects.visible_to(user).filter(kind=kind)
+
+    return records
+
+
 def _measures(kind: str) -> Any:
     def records(user: Any) -> QuerySet[DisciplinaryMeasure]:
         return DisciplinaryMeasure.objects.visible_to(user).filter(
@@ -90,6 +99,14 @@ MEASURES = [
         {**SUBJECT_BREAKDOWNS, "by_reason": "end_reason"},
     ),
     (
+        "correction.commendations",
+        _("Commendations"),
+        _measures(MeasureKind.COMMENDATION),
+        "decided_on",
+        _MEASURE,
+        {"by_category": "subject__category"},
+    ),
+    (
         "correction.admonitions",
         _("Admonitions"),
         _measures(MeasureKind.ADMONITION),
@@ -114,6 +131,14 @@ MEASURES = [
         SUBJECT_BREAKDOWNS,
     ),
     (
+        "correction.revocation_proposals",
+        _("Proposals of revocation"),
+        _proposals(MeasureKind.REVOCATION),
+        "proposed_on",
+        _MEASURE,
+        {"by_category": "subject__category"},
+    ),
+    (
         "correction.lost_contact",
         _("Subjects out of contact beyond the grace"),
         _lost_contact,
@@ -122,6 +147,9 @@ MEASURES = [
         SUBJECT_BREAKDOWNS,
     ),
 ]
+
+# Figures that depend on today's date or on rows outside the counted record: computed live.
+LIVE = frozenset({"correction.lost_contact"})
 
 for code, label, records, date_field, unit_path_field, breakdowns in MEASURES:
     registry.register(
@@ -132,6 +160,7 @@ for code, label, records, date_field, unit_path_field, breakdowns in MEASURES:
             date_field=date_field,
             unit_path_field=unit_path_field,
             breakdowns=breakdowns,
+            live=code in LIVE,
             tags=("correction",),
         )
     )

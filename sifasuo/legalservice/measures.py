@@ -1,9 +1,11 @@
 """The public legal service figures, defined once (DESIGN "measures").
 
 A consultation counts under the office that recorded it, on the day it was received; a
-referral is a consultation sent on elsewhere. A legal aid transfer counts on its transfer
-date; an appointment on its day; a window log line on its day (its people and minutes can
-be summed).
+referral is a consultation sent on elsewhere. An online consultation is answered on time
+when its answer day is not after its answer due date (both its own fields, so the figure
+rolls up); "past their answer date" depends on today and is live. A legal aid transfer
+counts on its transfer date; an appointment on its day; a window log line on its day (its
+people and minutes can be summed).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sifasuo.core.measures import Measure, registry
@@ -41,6 +43,16 @@ def _consultations(user: Any) -> QuerySet[Consultation]:
 
 def _referrals(user: Any) -> QuerySet[Consultation]:
     return _consultations(user).exclude(referral="")
+
+
+def _online(user: Any) -> QuerySet[Consultation]:
+    return _consultations(user).filter(channel=Channel.ONLINE)
+
+
+def _online_on_time(user: Any) -> QuerySet[Consultation]:
+    return _online(user).filter(
+        answered_on__isnull=False, answer_due__isnull=False, answered_on__lte=F("answer_due")
+    )
 
 
 def _online_overdue(user: Any) -> QuerySet[Consultation]:
@@ -97,6 +109,14 @@ _CONS = ("received_on", CONSULTATION_BREAKDOWNS)
 MEASURES: list[tuple[str, Any, Callable[[Any], QuerySet[Any]], str, dict[str, str], str | None]] = [
     ("legalservice.consultations", _("Legal consultations"), _consultations, *_CONS, None),
     ("legalservice.referrals", _("Consultations referred on"), _referrals, *_CONS, None),
+    ("legalservice.online_consultations", _("Online consultations"), _online, *_CONS, None),
+    (
+        "legalservice.online_answered_on_time",
+        _("Online consultations answered on time"),
+        _online_on_time,
+        *_CONS,
+        None,
+    ),
     (
         "legalservice.online_overdue",
         _("Online consultations past their answer date"),
@@ -178,6 +198,9 @@ MEASURES: list[tuple[str, Any, Callable[[Any], QuerySet[Any]], str, dict[str, st
     ),
 ]
 
+# Figures that depend on today's date: computed live, never kept in the aggregates.
+LIVE = frozenset({"legalservice.online_overdue"})
+
 for code, label, records, date_field, breakdowns, sum_field in MEASURES:
     registry.register(
         Measure(
@@ -187,6 +210,7 @@ for code, label, records, date_field, breakdowns, sum_field in MEASURES:
             date_field=date_field,
             breakdowns=breakdowns,
             sum_field=sum_field,
+            live=code in LIVE,
             tags=("legalservice",),
         )
     )

@@ -1,11 +1,15 @@
 """The publicity figures, defined once (DESIGN "measures").
 
-Activities and their reach count in the period they were held. 法律明白人, demonstration
-households and demonstration villages are stocks: those standing now (the period is not
-applied). Coverage is the share of villages served by the unit's offices that have at
-least the target number of 法律明白人; adviser norms count the advisers that met the
-on-site and lecture norms in every complete month of the period (by default the last
-complete month).
+Activities and their reach count in the period they were held; 法律明白人 appointed and
+their trainings in the period of the appointment or training; demonstration village titles
+in the period they were conferred; adviser services and town advisers' matters in the
+period they were given or handled, under the adviser's office. 法律明白人 serving,
+demonstration households and demonstration villages are stocks: those standing now (the
+period is not applied); advisers under contract and titles past their review date are
+stocks of today (live). Coverage is the share of villages served by the unit's offices that
+have at least the target number of 法律明白人; adviser norms count the advisers that met
+the on-site and lecture norms in every complete month of the period (by default the last
+complete month). Both are computed from other rows and today's date: live.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sifasuo.core.measures import Measure, registry
@@ -30,10 +35,14 @@ from sifasuo.publicity.choices import (
     ReviewResult,
 )
 from sifasuo.publicity.models import (
+    AdviserServiceLog,
     DemonstrationHousehold,
     DemonstrationVillage,
     LegalLiterate,
+    LiterateTraining,
     PublicityActivity,
+    TownAdviser,
+    TownAdviserMatter,
     VillageAdviser,
 )
 from sifasuo.publicity.services import norm
@@ -128,62 +137,154 @@ def _as_date(value: Any) -> date | None:
     return value if value is None or isinstance(value, date) else date.fromisoformat(str(value))
 
 
-# code, label, records, date field, breakdowns, summed field
-MEASURES = [
-    (
-        "publicity.activities",
-        _("Publicity activities"),
-        _activities,
-        "held_on",
-        ACTIVITY_BREAKDOWNS,
-        None,
+def _literates_appointed(user: Any) -> QuerySet[LegalLiterate]:
+    return LegalLiterate.objects.visible_to(user)
+
+
+def _trainings(user: Any) -> QuerySet[LiterateTraining]:
+    return LiterateTraining.objects.visible_to(user)
+
+
+def _advisers_current(user: Any) -> QuerySet[VillageAdviser]:
+    today = timezone.localdate()
+    return VillageAdviser.objects.visible_to(user).filter(
+        contract_start__lte=today, contract_end__gte=today
+    )
+
+
+def _adviser_services(user: Any) -> QuerySet[AdviserServiceLog]:
+    return AdviserServiceLog.objects.visible_to(user)
+
+
+def _titles_named(user: Any) -> QuerySet[DemonstrationVillage]:
+    return DemonstrationVillage.objects.visible_to(user)
+
+
+def _reviews_overdue(user: Any) -> QuerySet[DemonstrationVillage]:
+    return _titles(user).filter(review_due__lt=timezone.localdate())
+
+
+def _town_advisers_current(user: Any) -> QuerySet[TownAdviser]:
+    today = timezone.localdate()
+    return TownAdviser.objects.visible_to(user).filter(
+        contract_start__lte=today, contract_end__gte=today
+    )
+
+
+def _town_matters(user: Any) -> QuerySet[TownAdviserMatter]:
+    return TownAdviserMatter.objects.visible_to(user)
+
+
+_BY_ADVISER = "adviser__unit__path"
+
+MEASURES: list[Measure] = [
+    # Activities and their reach, in the period they were held.
+    Measure(
+        code="publicity.activities",
+        label=_("Publicity activities"),
+        records=_activities,
+        date_field="held_on",
+        breakdowns=ACTIVITY_BREAKDOWNS,
     ),
-    (
-        "publicity.participants",
-        _("People reached by publicity activities"),
-        _activities,
-        "held_on",
-        {},
-        "participants",
+    Measure(
+        code="publicity.participants",
+        label=_("People reached by publicity activities"),
+        records=_activities,
+        date_field="held_on",
+        sum_field="participants",
     ),
-    (
-        "publicity.legal_literates",
-        _("Legal-literate villagers serving"),
-        _literates,
-        None,
-        {"by_pool": "pool"},
-        None,
+    Measure(
+        code="publicity.materials",
+        label=_("Publicity materials distributed"),
+        records=_activities,
+        date_field="held_on",
+        sum_field="materials",
     ),
-    (
-        "publicity.demonstration_households",
-        _("Demonstration households"),
-        _households,
-        None,
-        {"by_year": "year"},
-        None,
+    # 法律明白人: serving now (a stock); appointed and trained in the period.
+    Measure(
+        code="publicity.legal_literates",
+        label=_("Legal-literate villagers serving"),
+        records=_literates,
+        breakdowns={"by_pool": "pool"},
     ),
-    (
-        "publicity.demonstration_villages",
-        _("Rule-of-law demonstration villages"),
-        _titles,
-        None,
-        {"by_level": "level"},
-        None,
+    Measure(
+        code="publicity.literates_appointed",
+        label=_("Legal-literate villagers appointed"),
+        records=_literates_appointed,
+        date_field="appointed_on",
+        breakdowns={"by_pool": "pool"},
+    ),
+    Measure(
+        code="publicity.literate_trainings",
+        label=_("Trainings attended by legal-literate villagers"),
+        records=_trainings,
+        date_field="trained_on",
+        unit_path_field="literate__unit__path",
+    ),
+    # Demonstration households and villages: standing now (stocks); villages named.
+    Measure(
+        code="publicity.demonstration_households",
+        label=_("Demonstration households"),
+        records=_households,
+        breakdowns={"by_year": "year"},
+    ),
+    Measure(
+        code="publicity.demonstration_villages",
+        label=_("Rule-of-law demonstration villages"),
+        records=_titles,
+        breakdowns={"by_level": "level"},
+    ),
+    Measure(
+        code="publicity.villages_named",
+        label=_("Rule-of-law demonstration village titles conferred"),
+        records=_titles_named,
+        date_field="designated_on",
+        breakdowns={"by_level": "level"},
+    ),
+    Measure(
+        code="publicity.village_reviews_overdue",
+        label=_("Demonstration village titles past their review date (now)"),
+        records=_reviews_overdue,
+        live=True,
+        breakdowns={"by_level": "level"},
+    ),
+    # Village advisers (一村一法律顾问) and town advisers.
+    Measure(
+        code="publicity.advisers_current",
+        label=_("Village legal advisers under contract (now)"),
+        records=_advisers_current,
+        live=True,
+        breakdowns={"by_village_kind": "village_kind"},
+    ),
+    Measure(
+        code="publicity.adviser_services",
+        label=_("Services recorded by village legal advisers"),
+        records=_adviser_services,
+        date_field="served_on",
+        unit_path_field=_BY_ADVISER,
+        breakdowns={"by_mode": "mode"},
+    ),
+    Measure(
+        code="publicity.town_advisers_current",
+        label=_("Town legal advisers and public-sector lawyers under contract (now)"),
+        records=_town_advisers_current,
+        live=True,
+        breakdowns={"by_kind": "kind"},
+    ),
+    Measure(
+        code="publicity.town_adviser_matters",
+        label=_("Matters handled by town legal advisers"),
+        records=_town_matters,
+        date_field="handled_on",
+        unit_path_field=_BY_ADVISER,
+        breakdowns={"by_kind": "kind"},
     ),
 ]
 
-for code, label, records, date_field, breakdowns, sum_field in MEASURES:
-    registry.register(
-        Measure(
-            code=code,
-            label=label,
-            records=records,
-            date_field=date_field,
-            breakdowns=breakdowns,
-            sum_field=sum_field,
-        )
-    )
+for measure in MEASURES:
+    registry.register(measure)
 
+# Computed in Python over other rows (norms, service logs, villages) and today's date: live.
 registry.register(
     ComputedMeasure(
         code="publicity.legal_literate_coverage",
@@ -192,6 +293,27 @@ registry.register(
         description="villages at target / villages served, percent",
         select=_villages_at_target,
         ratio_of=_villages,
+        live=True,
+    )
+)
+registry.register(
+    ComputedMeasure(
+        code="publicity.villages_served",
+        label=_("Villages and communities served"),
+        records=_literates,
+        description="villages of the towns the unit's offices serve",
+        select=_villages,
+        live=True,
+    )
+)
+registry.register(
+    ComputedMeasure(
+        code="publicity.villages_at_target",
+        label=_("Villages with the target number of legal-literate villagers"),
+        records=_literates,
+        description="villages served with at least the norm of serving legal-literate villagers",
+        select=_villages_at_target,
+        live=True,
     )
 )
 registry.register(
@@ -201,5 +323,6 @@ registry.register(
         records=lambda user: VillageAdviser.objects.visible_to(user),
         description="advisers meeting the on-site and lecture norms in every complete month",
         select=_advisers_meeting,
+        live=True,
     )
 )

@@ -3,7 +3,12 @@
 A released person counts under the office keeping the file. Stocks (on file, placed,
 assisted, key persons) have no date: they are the files as they stand. Flows count by their
 date: released (release date), hand-over (release date, for the hand-overs that fell due),
-re-offending (its date), visitations held (the day held).
+re-offending (its date), visitations held (the day held), placements (the day of the
+measure's result ``PLACED``), assistance visits (the day of the visit); a placement or a visit
+counts under the office keeping the person's file.
+
+Live figures (never kept in the aggregates): released, hand-overs due and made count only
+releases up to today; placed, lost contact and coverage depend on other rows or on today.
 
 Rates are two figures each, composed by stats: hand-over rate (衔接率) =
 ``resettlement.handed_over`` / ``resettlement.handover_due``; placement rate (安置率) =
@@ -27,7 +32,13 @@ from sifasuo.resettlement.choices import (
     PersonStatus,
     VisitationStatus,
 )
-from sifasuo.resettlement.models import ReleasedPerson, VisitationRequest, VisitationSystem
+from sifasuo.resettlement.models import (
+    AssistanceMeasure,
+    AssistanceVisit,
+    ReleasedPerson,
+    VisitationRequest,
+    VisitationSystem,
+)
 
 BREAKDOWNS = {
     "by_release_type": "release_type",
@@ -80,6 +91,16 @@ def _visitations(user: Any) -> QuerySet[VisitationRequest]:
     return VisitationRequest.objects.visible_to(user).filter(status=VisitationStatus.HELD)
 
 
+def _placements(user: Any) -> QuerySet[AssistanceMeasure]:
+    return AssistanceMeasure.objects.visible_to(user).filter(
+        result=MeasureResult.PLACED, result_on__isnull=False
+    )
+
+
+def _visits(user: Any) -> QuerySet[AssistanceVisit]:
+    return AssistanceVisit.objects.visible_to(user)
+
+
 def _coverage(user: Any) -> QuerySet[VisitationSystem]:
     return VisitationSystem.objects.visible_to(user).filter(installed=True)
 
@@ -117,6 +138,18 @@ MEASURES = [
     ),
 ]
 
+# Figures that depend on today's date or on rows outside the counted record: computed live.
+LIVE = frozenset(
+    {
+        "resettlement.released",
+        "resettlement.handover_due",
+        "resettlement.handed_over",
+        "resettlement.placed",
+        "resettlement.lost_contact",
+        "resettlement.visitation_coverage",
+    }
+)
+
 for code, label, records, date_field, breakdowns in MEASURES:
     registry.register(
         Measure(
@@ -125,6 +158,31 @@ for code, label, records, date_field, breakdowns in MEASURES:
             records=records,
             date_field=date_field,
             breakdowns=breakdowns,
+            live=code in LIVE,
             tags=("resettlement",),
         )
     )
+
+_FILE = "released_person__unit__path"
+registry.register(
+    Measure(
+        code="resettlement.placements",
+        label=_("Placements made"),
+        records=_placements,
+        date_field="result_on",
+        unit_path_field=_FILE,
+        breakdowns={"by_kind": "kind"},
+        tags=("resettlement",),
+    )
+)
+registry.register(
+    Measure(
+        code="resettlement.assistance_visits",
+        label=_("Assistance visits"),
+        records=_visits,
+        date_field="visited_on",
+        unit_path_field=_FILE,
+        breakdowns={"by_method": "method"},
+        tags=("resettlement",),
+    )
+)

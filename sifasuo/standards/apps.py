@@ -14,4 +14,4 @@ class StandardsConfig(AppConfig):
     verbose_name = _("Six-good standard")
 
     def ready(self) -> None:
-        from sifasuo.standards import navigation, todos  # noqa: F401
+        from sifasuo.standards import measures, navigation, todos  # noqa: F401

@@ -9,12 +9,14 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from django.db import models
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sifasuo.core.measures import Measure
 from sifasuo.stats import reports
 
 
@@ -24,6 +26,15 @@ class UnitFigureSerializer(serializers.Serializer):  # type: ignore[type-arg]
     code = serializers.CharField(help_text="The child unit's code.")
     name = serializers.CharField()
     total = serializers.IntegerField()
+
+
+def _sums_decimals(measure: Measure) -> bool:
+    """True when the field the measure sums is a decimal (an amount), False for a count."""
+    model: Any = measure.records(None).model
+    parts = str(measure.sum_field).split("__")
+    for part in parts[:-1]:
+        model = model._meta.get_field(part).related_model
+    return isinstance(model._meta.get_field(parts[-1]), models.DecimalField)
 
 
 def report_serializer(spec: reports.ReportSpec) -> type[serializers.Serializer]:  # type: ignore[type-arg]
@@ -37,10 +48,12 @@ def report_serializer(spec: reports.ReportSpec) -> type[serializers.Serializer]:
     for key, code in spec.figures.items():
         measure = spec.measure(key)
         help_text = f"Measure {code}."
-        if measure.sum_field:
+        if measure.sum_field and _sums_decimals(measure):
             fields[key] = serializers.DecimalField(
                 max_digits=16, decimal_places=2, help_text=f"{help_text} Yuan, as a string."
             )
+        elif measure.sum_field:
+            fields[key] = serializers.IntegerField(help_text=f"{help_text} A sum.")
         else:
             fields[key] = serializers.IntegerField(help_text=help_text)
     for key, rate in spec.rates.items():

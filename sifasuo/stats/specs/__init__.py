@@ -7,7 +7,25 @@ figure means stays the module's knowledge (``<app>/measures.py``).
 
 from __future__ import annotations
 
-from sifasuo.stats.specs import mediation
+from sifasuo.stats.specs import (
+    correction,
+    governance,
+    legalservice,
+    mediation,
+    publicity,
+    resettlement,
+    standards,
+    workorders,
+)
 from sifasuo.stats.specs.base import ReportSpec
 
-SPECS: list[ReportSpec] = [mediation.SPEC]
+SPECS: list[ReportSpec] = [
+    standards.SPEC,
+    mediation.SPEC,
+    legalservice.SPEC,
+    correction.SPEC,
+    resettlement.SPEC,
+    publicity.SPEC,
+    governance.SPEC,
+    workorders.SPEC,
+]

@@ -36,7 +36,7 @@ from sifasuo.publicity.models import (
     VillageAdviser,
     quarter_start,
 )
-from sifasuo.publicity.services import norm, office_town_ids
+from sifasuo.publicity.services import norm
 
 # The ledgers -------------------------------------------------------------------------------
 
@@ -378,8 +378,9 @@ def advisers_meeting_norms(
 
 
 def offices_town_ids(offices: Iterable[Unit]) -> set[int]:
-    """The towns of all ``offices``."""
-    towns: set[int] = set()
-    for office in offices:
-        towns |= office_town_ids(office)
+    """The towns of all ``offices``: their main towns and the others assigned (one query)."""
+    offices = list(offices)
+    towns = {office.division_id for office in offices if office.division_id}
+    through = Unit.other_divisions.through.objects.filter(unit__in=offices)
+    towns |= set(through.values_list("division_id", flat=True))
     return towns

@@ -75,9 +75,9 @@ def office_town_ids(office: Unit) -> set[int]:
 
 def villages_of(offices: Iterable[Unit]) -> QuerySet[Division]:
     """The villages and communities of the towns the ``offices`` serve."""
-    towns: set[int] = set()
-    for office in offices:
-        towns |= office_town_ids(office)
+    from sifasuo.publicity.selectors import offices_town_ids
+
+    towns = offices_town_ids(offices)
     return Division.objects.filter(level=DivisionLevel.VILLAGE, parent_id__in=towns).order_by(
         "code"
     )

@@ -10,3 +10,11 @@ from sifasuo.accounts.roles import Role
 register(
     NavEntry(_("Statistics"), "stats:dashboard", BUSINESS_ROLES | {Role.MEDIATOR}, "bar-chart")
 )
+register(
+    NavEntry(
+        _("Statistical reports"),
+        "stats:report_list",
+        BUSINESS_ROLES | {Role.MEDIATOR},
+        "file-earmark-bar-graph",
+    )
+)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("records/", drilldown.records, name="records"),
     path("reports/", include("sifasuo.stats.report_urls")),
+    path("<slug:module>/", views.module_dashboard, name="module"),
 ]

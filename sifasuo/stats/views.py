@@ -1,4 +1,10 @@
-"""Statistics pages: the dashboard of a unit (city, district, office, committee) and its exports."""
+"""Statistics pages: the overview of a unit across modules, one module in detail, exports.
+
+``/stats/`` (``stats:dashboard``) is the overview of the selected unit (city, district,
+office, committee) and period; ``/stats/<module>/`` (``stats:module``) shows every table of
+one module. Both export to PDF (``?export=pdf``); a module's tables export to Excel
+(``?export=xlsx&table=<name>``); every export is audited.
+"""
 
 from __future__ import annotations
 
@@ -7,49 +13,176 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sifasuo.core.errors import ApplicationError
 from sifasuo.core.xlsx import audited_export
-from sifasuo.stats import reports
+from sifasuo.stats import dashboards, reports
+from sifasuo.stats.pdf import PdfTableData, audited_pdf, generated_line
+from sifasuo.stats.reports import Period, Table
 
-MODULE = "mediation"
 MONTHS = range(1, 13)
+QUARTERS = range(1, 5)
 YEARS_SHOWN = 10
+
+
+def period_label(period: Period) -> str:
+    """``Year 2024``, ``Q2 2024`` or ``3/2024`` in the user's language."""
+    year = str(period.year)
+    if period.month:
+        return _("%(month)s/%(year)s") % {"month": period.month, "year": year}
+    if period.quarter:
+        return _("Q%(quarter)s %(year)s") % {"quarter": period.quarter, "year": year}
+    return _("Year %(year)s") % {"year": year}
+
+
+# The overview ----------------------------------------------------------------------------
 
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The figures of the selected unit and period; every number links to its records."""
+    """The overview of the selected unit and period; every number links to its records."""
     params = request.GET
+    dashboards.visible_specs(request.user)  # 403 before anything for who sees no module
     try:
-        board = reports.dashboard(
+        period = dashboards.period_from(params)
+        board = dashboards.overview(
             user=request.user,
-            module=MODULE,
             unit_code=params.get("unit", ""),
-            year=params.get("year"),
-            month=params.get("month"),
+            period=period,
+            indicator=params.get("indicator", ""),
         )
     except ApplicationError as exc:
         refused = {"error": exc.message, "error_field": exc.field, **_selectors(request, None)}
         return render(request, "stats/dashboard.html", refused, status=400)
-    if params.get("export") == "xlsx":
-        return _export(request, board, params.get("table", ""))
+    if params.get("export") == "pdf":
+        return _overview_pdf(request, board)
     context: dict[str, Any] = {
         "board": board,
-        "report": board.report,
-        "spec": board.report.spec,
-        "summary": board.tables[reports.SUMMARY],
-        "cards": _cards(board),
-        "breakdown_tables": [board.tables[name] for name in board.report.spec.breakdowns],
-        "unit_table": board.tables.get(reports.BY_UNIT),
-        "chart_data": _chart_data(board),
-        "export_base": _export_base(board.report),
-        **_selectors(request, board),
+        "period_label": period_label(board.period),
+        "chart_data": _overview_charts(board),
+        "pdf_url": dashboards.dashboard_query(
+            board.unit.code, board.period, **_indicator(board), export="pdf"
+        ),
+        **_selectors(request, (board.units, board.unit.code, board.period)),
     }
     return render(request, "stats/dashboard.html", context)
+
+
+def _indicator(board: dashboards.Overview) -> dict[str, str]:
+    return {"indicator": board.map.indicator.key} if board.map else {}
+
+
+def _overview_charts(board: dashboards.Overview) -> dict[str, Any]:
+    """Each section's trend and comparison, and the map's tiles (static/js/stats.js)."""
+    data: dict[str, Any] = {"empty": _("Nothing counted in the period.")}
+    for section in board.sections:
+        data[f"{section.module}.trend"] = dashboards.trend_series(section.trend)
+        comparison = section.comparison.rows if section.comparison else []
+        data[f"{section.module}.by_unit"] = {
+            "points": [{"name": r.label, "value": r.value, "url": r.url} for r in comparison]
+        }
+    if board.map:
+        data["map"] = {
+            "indicator": board.map.indicator.label,
+            "rows": board.map.rows,
+            "cols": board.map.cols,
+            "tiles": [
+                {
+                    "code": t.code,
+                    "name": t.name,
+                    "row": t.row,
+                    "col": t.col,
+                    "value": float(t.value),
+                    "shown": t.shown,
+                    "url": t.url,
+                }
+                for t in board.map.tiles
+            ],
+        }
+    return data
+
+
+def _overview_pdf(request: HttpRequest, board: dashboards.Overview) -> HttpResponse:
+    tables: list[PdfTableData] = []
+    for section in board.sections:
+        title = str(section.spec.title)
+        rows = [[card.label, card.shown] for card in section.cards]
+        tables.append(PdfTableData(title, [_("Figure"), _("Value")], rows))
+        if section.comparison and section.comparison.rows:
+            tables.append(_pdf_table(section.comparison, f"{title} · {section.comparison.title}"))
+    if board.map:
+        tables.append(
+            PdfTableData(
+                board.map.indicator.label,
+                [_("Unit"), _("Value")],
+                [[tile.name, tile.shown] for tile in board.map.tiles],
+            )
+        )
+    return audited_pdf(
+        actor=request.user,
+        object_type="stats.overview",
+        filename=f"stats-{board.unit.code}-{board.period.slug}.pdf",
+        title=_("Statistics overview"),
+        lines=_pdf_lines(request, board.unit.name, board.period),
+        tables=tables,
+    )
+
+
+# One module ------------------------------------------------------------------------------
+
+
+@require_GET
+def module_dashboard(request: HttpRequest, module: str) -> HttpResponse:
+    """Every table of ``module`` for the selected unit and period, with its exports."""
+    params = request.GET
+    spec = reports.report_spec(module)
+    dashboards.require_view(request.user, spec)
+    try:
+        period = dashboards.period_from(params)
+    except ApplicationError as exc:
+        refused = {
+            "error": exc.message,
+            "error_field": exc.field,
+            "spec": spec,
+            "action": dashboards.module_url(module),
+            **_selectors(request, None),
+        }
+        return render(request, "stats/module.html", refused, status=400)
+    board = dashboards.module_board(
+        user=request.user, module=module, unit_code=params.get("unit", ""), period=period
+    )
+    export = params.get("export")
+    if export == "xlsx":
+        return _export(request, board, params.get("table", ""))
+    if export == "pdf":
+        return _module_pdf(request, board)
+    report = board.report
+    key = dashboards.trend_figure(spec)
+    points = dashboards.trend(spec, key, request.user, unit=report.unit, year=period.year)
+    query = dashboards.dashboard_query(report.unit.code, period)
+    context: dict[str, Any] = {
+        "board": board,
+        "report": report,
+        "spec": spec,
+        "period_label": period_label(period),
+        "summary": board.tables[reports.SUMMARY],
+        "cards": _cards(board),
+        "breakdown_tables": [board.tables[name] for name in spec.breakdowns],
+        "unit_table": board.tables.get(reports.BY_UNIT),
+        "trend": points,
+        "trend_label": str(spec.measure(key).label),
+        "chart_data": dashboards.chart_data(board, points, str(spec.measure(key).label)),
+        "export_base": query + "&export=xlsx",
+        "pdf_url": query + "&export=pdf",
+        "overview_url": f"{reverse('stats:dashboard')}{query}",
+        "action": dashboards.module_url(module),
+        **_selectors(request, (board.units, report.unit.code, period)),
+    }
+    return render(request, "stats/module.html", context)
 
 
 def _cards(board: reports.Dashboard) -> list[reports.Row]:
@@ -58,41 +191,70 @@ def _cards(board: reports.Dashboard) -> list[reports.Row]:
     return [rows[key] for key in keys if key in rows]
 
 
-def _chart_data(board: reports.Dashboard) -> dict[str, Any]:
-    """The series the charts draw (static/js/stats.js), each point with its drill-down URL."""
-
-    def points(name: str) -> list[dict[str, Any]]:
-        table = board.tables.get(name)
-        rows = table.rows if table else []
-        return [{"name": row.label, "value": row.value, "url": row.url} for row in rows]
-
-    return {
-        "by_category": {"points": points("by_category")},
-        "by_source": {"points": points("by_source")},
-        "by_unit": {"points": points(reports.BY_UNIT)},
-        "series_name": _("Cases accepted"),
-        "empty": _("No case accepted in the period."),
-    }
-
-
-def _export_base(report: reports.ModuleReport) -> str:
-    return "?" + urlencode({"unit": report.unit.code, **report.period.params(), "export": "xlsx"})
+def _export(request: HttpRequest, board: reports.Dashboard, table_name: str) -> HttpResponse:
+    """One dashboard table as .xlsx, audited (``core.xlsx.audited_export``)."""
+    table = board.tables.get(table_name)
+    if table is None:
+        raise Http404
+    module = board.report.spec.module
+    reports.require_export(user=request.user, module=module)
+    report = board.report
+    return audited_export(
+        actor=request.user,
+        object_type=f"stats.{module}.{table.name}",
+        filename=f"{module}-{report.unit.code}-{report.period.slug}-{table.name}.xlsx",
+        headers=[_("Code"), table.label_header, table.value_header],
+        rows=table.export_rows(),
+    )
 
 
-def _selectors(request: HttpRequest, board: reports.Dashboard | None) -> dict[str, Any]:
-    """The unit, year and month choices of the filter form."""
+def _pdf_table(table: Table, title: str = "") -> PdfTableData:
+    shares = any(row.share for row in table.rows)
+    headers = [table.label_header, table.value_header] + ([_("Share")] if shares else [])
+    rows = [[row.label, row.shown] + ([row.share] if shares else []) for row in table.rows]
+    return PdfTableData(title or table.title, headers, rows)
+
+
+def _module_pdf(request: HttpRequest, board: reports.Dashboard) -> HttpResponse:
+    """The module page as PDF, audited like the xlsx export."""
+    module = board.report.spec.module
+    reports.require_export(user=request.user, module=module)
+    report = board.report
+    return audited_pdf(
+        actor=request.user,
+        object_type=f"stats.{module}",
+        filename=f"{module}-{report.unit.code}-{report.period.slug}.pdf",
+        title=str(report.spec.title),
+        lines=_pdf_lines(request, report.unit.name, report.period),
+        tables=[_pdf_table(table) for table in board.tables.values()],
+    )
+
+
+def _pdf_lines(request: HttpRequest, unit_name: str, period: Period) -> list[str]:
+    return [
+        _("Unit: %(unit)s") % {"unit": unit_name},
+        _("Period: %(period)s") % {"period": period_label(period)},
+        generated_line(request.user, _("Generated by %(name)s at %(at)s")),
+    ]
+
+
+# The filter form -------------------------------------------------------------------------
+
+
+def _selectors(
+    request: HttpRequest, chosen: tuple[list[reports.UnitOption], str, Period] | None
+) -> dict[str, Any]:
+    """The unit, year, month and quarter choices of the filter form."""
     this_year = timezone.localdate().year
-    if board is not None:
-        units = board.units
-        selected_unit, year, month = (
-            board.report.unit.code,
-            board.report.period.year,
-            board.report.period.month,
-        )
+    if chosen is not None:
+        units, selected_unit, period = chosen
+        year, month, quarter = period.year, period.month, period.quarter
+        period_query = "&" + urlencode(period.params())
     else:
         home = getattr(request.user, "unit", None)
         units = reports.dashboard_units(user=request.user) if home is not None else []
-        selected_unit, year, month = request.GET.get("unit", ""), this_year, None
+        selected_unit, year, month, quarter = request.GET.get("unit", ""), this_year, None, None
+        period_query = ""
     years = list(range(this_year, this_year - YEARS_SHOWN, -1))
     if year not in years:
         years.append(year)
@@ -103,20 +265,7 @@ def _selectors(request: HttpRequest, board: reports.Dashboard | None) -> dict[st
         "selected_year": year,
         "months": MONTHS,
         "selected_month": month,
+        "quarters": QUARTERS,
+        "selected_quarter": quarter,
+        "period_query": period_query,
     }
-
-
-def _export(request: HttpRequest, board: reports.Dashboard, table_name: str) -> HttpResponse:
-    """One dashboard table as .xlsx, audited (``core.xlsx.audited_export``)."""
-    table = board.tables.get(table_name)
-    if table is None:
-        raise Http404
-    reports.require_export(user=request.user, module=MODULE)
-    report = board.report
-    return audited_export(
-        actor=request.user,
-        object_type=f"stats.{MODULE}.{table.name}",
-        filename=f"{MODULE}-{report.unit.code}-{report.period.slug}-{table.name}.xlsx",
-        headers=[_("Code"), table.label_header, table.value_header],
-        rows=table.export_rows(),
-    )

@@ -6,7 +6,11 @@
  * writes, the charts are declared in the markup, and ECharts (static/vendor/echarts/) draws
  * them with its canvas renderer.
  *
- *   <div data-stats-chart="by_category" data-stats-kind="bar|pie">   one chart of one series
+ *   <div data-stats-chart="by_category" data-stats-kind="bar|pie|line">   one chart of one series
+ *   <div data-stats-map>   the schematic of Xi'an's districts (data.map: tiles by row and
+ *                          column, each coloured by the chosen indicator, linking to the
+ *                          district's dashboard); the table under it holds the same values
+ *   <form data-stats-autosubmit>   submitted when one of its selects changes
  *
  * Every point carries the URL of the records behind it: a click opens that list, as the
  * link of the same number in the table below does. The tables stay the accessible source
@@ -18,6 +22,7 @@
   var BAR_ROW = 30;
   var BAR_MIN = 200;
   var PIE_HEIGHT = 320;
+  var LINE_HEIGHT = 240;
 
   function readData() {
     var node = document.getElementById("stats-chart-data");
@@ -81,6 +86,102 @@
     };
   }
 
+  function lineOption(series, name) {
+    return {
+      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      tooltip: { trigger: "item", confine: true },
+      xAxis: { type: "category", data: series.points.map(function (p) { return p.name; }) },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [
+        {
+          name: name,
+          type: "line",
+          symbolSize: 10,
+          data: series.points.map(function (p) { return { value: p.value, name: p.name, url: p.url }; }),
+          cursor: "pointer",
+        },
+      ],
+    };
+  }
+
+  var TILE = 56;
+
+  function mapOption(map) {
+    var values = map.tiles.map(function (t) { return t.value; });
+    var max = Math.max.apply(null, values.concat([0]));
+    var rows = [];
+    var cols = [];
+    var i;
+    for (i = 0; i < map.rows; i += 1) { rows.push(String(i)); }
+    for (i = 0; i < map.cols; i += 1) { cols.push(String(i)); }
+    return {
+      tooltip: {
+        confine: true,
+        formatter: function (params) { return params.data.tileName + "<br>" + params.data.shown; },
+      },
+      grid: { left: 0, right: 0, top: 0, bottom: 44 },
+      xAxis: { type: "category", data: cols, show: false, splitArea: { show: false } },
+      yAxis: { type: "category", data: rows, inverse: true, show: false },
+      visualMap: {
+        min: 0,
+        max: max > 0 ? max : 1,
+        calculable: false,
+        orient: "horizontal",
+        left: "center",
+        bottom: 0,
+        itemHeight: 120,
+        text: [map.indicator, ""],
+        inRange: { color: ["#e8f1fb", "#6ea8e0", "#0b4f9c"] },
+      },
+      series: [
+        {
+          name: map.indicator,
+          type: "heatmap",
+          data: map.tiles.map(function (t) {
+            return {
+              value: [t.col, t.row, t.value],
+              tileName: t.name,
+              code: t.code,
+              shown: t.shown,
+              url: t.url,
+            };
+          }),
+          itemStyle: { borderColor: "#ffffff", borderWidth: 3 },
+          label: {
+            show: true,
+            fontSize: 11,
+            formatter: function (params) {
+              return params.data.tileName.replace(/司法局$/, "") + "\n" + params.data.shown;
+            },
+          },
+          emphasis: { itemStyle: { borderColor: "#212529", borderWidth: 2 } },
+          cursor: "pointer",
+        },
+      ],
+    };
+  }
+
+  function drawMap(element, data) {
+    var map = data.map;
+    if (!map || !map.tiles.length) {
+      return null;
+    }
+    var width = element.clientWidth || map.cols * TILE;
+    element.style.height = Math.round((width / map.cols) * 0.8 * map.rows + 44) + "px";
+    var chart = window.echarts.init(element, null, { renderer: "canvas" });
+    chart.setOption(mapOption(map));
+    chart.on("click", open);
+    return chart;
+  }
+
+  function autosubmit() {
+    document.querySelectorAll("form[data-stats-autosubmit] select").forEach(function (select) {
+      select.addEventListener("change", function () {
+        select.form.submit();
+      });
+    });
+  }
+
   function draw(element, data) {
     var series = data[element.getAttribute("data-stats-chart")];
     if (!series) {
@@ -92,16 +193,21 @@
       return null;
     }
     var kind = element.getAttribute("data-stats-kind");
+    var name = data.series_name || "";
     // CSSOM, not a style attribute: the CSP allows it.
     element.style.height =
-      (kind === "pie" ? PIE_HEIGHT : Math.max(BAR_MIN, series.points.length * BAR_ROW + 40)) + "px";
+      (kind === "pie" || kind === "line"
+        ? (kind === "pie" ? PIE_HEIGHT : LINE_HEIGHT)
+        : Math.max(BAR_MIN, series.points.length * BAR_ROW + 40)) + "px";
     var chart = window.echarts.init(element, null, { renderer: "canvas" });
-    chart.setOption(kind === "pie" ? pieOption(series, data.series_name) : barOption(series, data.series_name));
+    var option = kind === "pie" ? pieOption(series, name) : kind === "line" ? lineOption(series, name) : barOption(series, name);
+    chart.setOption(option);
     chart.on("click", open);
     return chart;
   }
 
   function start() {
+    autosubmit();
     if (!window.echarts) {
       return;
     }
@@ -112,6 +218,12 @@
     var charts = [];
     document.querySelectorAll("[data-stats-chart]").forEach(function (element) {
       var chart = draw(element, data);
+      if (chart) {
+        charts.push(chart);
+      }
+    });
+    document.querySelectorAll("[data-stats-map]").forEach(function (element) {
+      var chart = drawMap(element, data);
       if (chart) {
         charts.push(chart);
       }

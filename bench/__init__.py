@@ -1,0 +1,1 @@
+"""Synthetic data and load benchmarks for the platform (issue 8, see bench/README.md)."""

@@ -1,7 +1,10 @@
 """What the browser tests share: Debian's Chromium, a phone viewport, and page helpers.
 
 The fixtures (``server``, ``browser``, ``page``) live in ``tests/conftest.py`` so that one
-seeded server serves every browser test of a session, whichever module it is in.
+seeded server serves every browser test of a session, whichever module it is in. Under
+pytest-xdist, ``pytest_collection_modifyitems`` in ``tests/conftest.py`` puts every test that
+uses ``server`` in the ``xdist_group("browser")``, so with ``--dist loadgroup`` one worker
+seeds it once.
 """
 
 from __future__ import annotations

@@ -124,11 +124,63 @@ def client_for() -> Any:
     return make
 
 
+BROWSER_GROUP = "browser"
+BROWSER_FILE = "test_browser.py"
+
+
+def _needs_the_browser_server(item: Any) -> bool:
+    return bool(item.get_closest_marker("browser")) or "server" in getattr(item, "fixturenames", ())
+
+
+def _is_browser_file(nodeid: str) -> bool:
+    return nodeid.split("::", 1)[0].rsplit("/", 1)[-1] == BROWSER_FILE
+
+
+def pytest_xdist_make_scheduler(config: Any, log: Any) -> Any:
+    """Under pytest-xdist (``-n 2 --dist loadgroup``) every browser test goes to one worker,
+    so the seeded server (migrate + seed_demo + collectstatic: minutes) is built once per
+    run, not once per worker. The group is the largest unit of work, so xdist hands it out
+    first and the other workers run the rest meanwhile.
+
+    The controller sees node ids only, so the group is every test in a ``test_browser.py``
+    file (``pytest_collection_modifyitems`` below keeps the browser tests there). This does
+    not rely on xdist's ``xdist_group`` marks alone: pytest-xdist 3.8 renames node ids
+    through ``item._nodeid``, which pytest 9.2 no longer reads, so with those versions the
+    marks group nothing.
+    """
+    if config.getvalue("dist") not in ("load", "loadgroup"):
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsOnOneWorker(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return BROWSER_GROUP if _is_browser_file(nodeid) else nodeid
+
+    return BrowserTestsOnOneWorker(config, log)
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """PostgreSQL-only tests are deselected on any other database (they run in CI's
-    PostgreSQL pass), so the SQLite pass has no skips to excuse."""
+    PostgreSQL pass), so the SQLite pass has no skips to excuse.
+
+    A test that needs the browser server must live in a ``test_browser.py`` file, where
+    the xdist scheduler above keeps it on the browser worker; it also gets the
+    ``xdist_group("browser")`` mark (before xdist's own hook reads the marks: tryfirst).
+    """
     from django.conf import settings
 
+    misplaced = []
+    for item in items:
+        if _needs_the_browser_server(item):
+            item.add_marker(pytest.mark.xdist_group(BROWSER_GROUP))
+            if not _is_browser_file(item.nodeid):
+                misplaced.append(item.nodeid)
+    if misplaced:
+        raise pytest.UsageError(
+            f"browser tests belong in a {BROWSER_FILE} file (one xdist worker runs them all "
+            f"against one seeded server): {', '.join(misplaced)}"
+        )
     if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
         return
     kept = [item for item in items if "postgres" not in item.keywords]

@@ -288,7 +288,7 @@ def compute(spec: ReportSpec, *, user: Any, unit: Unit, period: Period) -> Modul
     breakdowns, 2 for the comparison.
     """
     where: dict[str, Any] = {"unit": unit, "start": period.start, "end": period.end}
-    span: dict[str, Any] = {"path": unit.path, "year": period.year, "months": period.months}
+    span: dict[str, Any] = {"unit_id": unit.pk, "year": period.year, "months": period.months}
     used = [spec.measure(key) for key in spec.figures]
     fast = {m.code for m in used if from_aggregates(m, user, unit)}
     if fast and not _fresh(code.split(".", 1)[0] for code in fast):
@@ -339,7 +339,7 @@ def monthly_series(measure_code: str, *, user: Any, unit: Unit, year: int) -> li
     if measure.date_field is None:
         raise ValueError(f"measure {measure_code!r} has no date")
     if from_aggregates(measure, user, unit) and _fresh([measure_code.split(".", 1)[0]]):
-        return rollups.monthly(measure_code, path=unit.path, year=year)
+        return rollups.monthly(measure_code, unit_id=unit.pk, year=year)
     period = Period(year)
     rows = (
         measure.queryset(user, unit=unit, start=period.start, end=period.end)

@@ -39,6 +39,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 from django.db.models.sql.datastructures import Join
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from sifasuo.core.measures import Measure, records_changed, registry
 from sifasuo.core.scope import SYSTEM, unit_lookup
@@ -266,6 +267,10 @@ def suspended() -> Iterator[None]:
 def _local_month(value: Any, is_datetime: bool) -> tuple[int, int] | None:
     if value is None:
         return None
+    if isinstance(value, str):  # an unsaved instance may hold the text it was given
+        value = parse_datetime(value) or parse_date(value)
+        if value is None:
+            return None
     if is_datetime and isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
     return value.year, value.month
@@ -427,9 +432,46 @@ def _on_records_changed(sender: Any, pks: Iterable[Any] = (), **kwargs: Any) -> 
 def _on_unit_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     """A unit moved in the tree: its aggregates follow it (they keep its path)."""
     if not kwargs.get("created") and not kwargs.get("raw"):
-        Aggregate.objects.filter(unit=instance).exclude(unit_path=instance.path).update(
-            unit_path=instance.path
+        moved = (
+            Aggregate.objects.filter(unit=instance)
+            .exclude(unit_path=instance.path)
+            .update(unit_path=instance.path)
         )
+        if moved:
+            resum_subtrees()
+
+
+def resum_subtrees() -> None:
+    """Rewrite every subtree row from the units' own rows (after a unit moved)."""
+    from sifasuo.orgs.models import Unit
+
+    tree = _ancestors()
+    paths = dict(Unit.objects.values_list("pk", "path"))
+    sums: dict[tuple[str, int, int, int, str, str], Decimal] = defaultdict(Decimal)
+    own = Aggregate.objects.filter(subtree=False).values_list(
+        "measure", "unit_id", "year", "month", "breakdown", "key", "value"
+    )
+    for code, unit_id, year, month, name, key, value in own.iterator(chunk_size=BATCH):
+        for ancestor in tree.get(unit_id, ()):
+            sums[(code, ancestor, year, month, name, key)] += value
+    Aggregate.objects.filter(subtree=True).delete()
+    Aggregate.objects.bulk_create(
+        (
+            Aggregate(
+                measure=code,
+                unit_id=unit_id,
+                unit_path=paths[unit_id],
+                year=year,
+                month=month,
+                breakdown=name,
+                key=key,
+                value=value,
+                subtree=True,
+            )
+            for (code, unit_id, year, month, name, key), value in sums.items()
+        ),
+        batch_size=BATCH,
+    )
 
 
 def connect() -> None:
@@ -531,6 +573,8 @@ def refresh(modules: Iterable[str] | None = None, *, limit: int = REFRESH_LIMIT)
         by_module: dict[str, list[Plan]] = defaultdict(list)
         for plan in plans().values():
             by_module[plan.module].append(plan)
+        above: set[tuple[str, int, int, int]] = set()  # module, ancestor id, year, month
+        tree = _ancestors()
         for cell in cells:
             plans_ = by_module.get(cell.module, [])
             unit = units[cell.unit_id]
@@ -540,10 +584,67 @@ def refresh(modules: Iterable[str] | None = None, *, limit: int = REFRESH_LIMIT)
                 unit_id=cell.unit_id,
                 year=cell.year,
                 month=cell.month,
+                subtree=False,
             ).delete()
             Aggregate.objects.bulk_create(rows, batch_size=BATCH)
             StaleCell.objects.filter(pk=cell.pk, stamp=cell.stamp).delete()
+            for ancestor in tree.get(cell.unit_id, ()):
+                above.add((cell.module, ancestor, cell.year, cell.month))
+        ancestors = Unit.objects.in_bulk({a for _m, a, _y, _mo in above})
+        for module, ancestor_id, year, month in sorted(above):
+            codes = [p.code for p in by_module.get(module, [])]
+            _sum_subtree(codes, ancestors[ancestor_id], year, month)
     return stale.count()
+
+
+def _ancestors() -> dict[int, list[int]]:
+    """Each unit's strict ancestors' ids, from the materialised paths (one query)."""
+    from sifasuo.orgs.models import Unit
+
+    rows = list(Unit.objects.values_list("pk", "code", "path"))
+    ids = {code: pk for pk, code, _path in rows}
+    result: dict[int, list[int]] = {}
+    for pk, _code, path in rows:
+        codes = str(path).strip("/").split("/")[:-1]
+        result[pk] = [ids[c] for c in codes if c in ids]
+    return result
+
+
+def _sum_subtree(codes: list[str], unit: Any, year: int, month: int) -> None:
+    """Rewrite the subtree rows of ``unit`` for one month: the sum of the rows below it."""
+    if not codes:
+        return
+    below = (
+        Aggregate.objects.filter(
+            measure__in=codes,
+            year=year,
+            month=month,
+            subtree=False,
+            unit_path__startswith=unit.path,
+        )
+        .exclude(unit_id=unit.pk)
+        .values("measure", "breakdown", "key")
+        .annotate(n=Sum("value"))
+        .values_list("measure", "breakdown", "key", "n")
+    )
+    rows = [
+        Aggregate(
+            measure=code,
+            unit_id=unit.pk,
+            unit_path=unit.path,
+            year=year,
+            month=month,
+            breakdown=name,
+            key=key,
+            value=n,
+            subtree=True,
+        )
+        for code, name, key, n in below
+    ]
+    Aggregate.objects.filter(
+        measure__in=codes, unit_id=unit.pk, year=year, month=month, subtree=True
+    ).delete()
+    Aggregate.objects.bulk_create(rows, batch_size=BATCH)
 
 
 def _grouped(plan: Plan, name: str | None) -> Iterator[tuple[int, int, int, str, Any]]:
@@ -598,6 +699,7 @@ def rebuild(
     from sifasuo.orgs.models import Unit
 
     paths = dict(Unit.objects.values_list("pk", "path"))
+    tree = _ancestors()
     written: dict[str, int] = {}
     chosen = _select(modules, measures)
     for plan in chosen:
@@ -605,19 +707,19 @@ def rebuild(
             Aggregate.objects.filter(measure=plan.code).delete()
             batch: list[Aggregate] = []
             count = 0
+            sums: dict[tuple[int, int, int, str, str], Decimal] = defaultdict(Decimal)
             for unit_id, year, month, name, key, value in _computed(plan):
-                batch.append(
-                    Aggregate(
-                        measure=plan.code,
-                        unit_id=unit_id,
-                        unit_path=paths[unit_id],
-                        year=year,
-                        month=month,
-                        breakdown=name,
-                        key=key,
-                        value=value,
-                    )
-                )
+                for ancestor in tree.get(unit_id, ()):
+                    sums[(ancestor, year, month, name, key)] += value
+                batch.append(_row(plan, unit_id, paths[unit_id], year, month, name, key, value))
+                if len(batch) >= BATCH:
+                    Aggregate.objects.bulk_create(batch)
+                    count += len(batch)
+                    batch = []
+            for (unit_id, year, month, name, key), value in sums.items():
+                row = _row(plan, unit_id, paths[unit_id], year, month, name, key, value)
+                row.subtree = True
+                batch.append(row)
                 if len(batch) >= BATCH:
                     Aggregate.objects.bulk_create(batch)
                     count += len(batch)
@@ -629,6 +731,9 @@ def rebuild(
         Aggregate.objects.exclude(measure__in=list(plans())).delete()
     if measures is None:
         StaleCell.objects.filter(module__in=done).delete()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh statistics for the planner
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Aggregate._meta.db_table)}")
     return written
 
 
@@ -657,15 +762,33 @@ def verify(modules: Iterable[str] | None = None) -> list[Mismatch]:
     """Compare every kept figure of ``modules`` with the ledgers (after a refresh)."""
     refresh(modules, limit=10**9)
     found: list[Mismatch] = []
+    tree = _ancestors()
     for plan in _select(modules, None):
-        live = {(u, y, m, b, k): v for u, y, m, b, k, v in _computed(plan)}
+        live: dict[tuple[Any, ...], Decimal] = {}
+        for u, y, m, b, k, v in _computed(plan):
+            live[(u, y, m, b, k, False)] = v
+            for ancestor in tree.get(u, ()):
+                above = (ancestor, y, m, b, k, True)
+                live[above] = live.get(above, Decimal(0)) + v
         stored = {
-            (r.unit_id, r.year, r.month, r.breakdown, r.key): r.value
+            (r.unit_id, r.year, r.month, r.breakdown, r.key, r.subtree): r.value
             for r in Aggregate.objects.filter(measure=plan.code).iterator(chunk_size=BATCH)
         }
         for cell in sorted(live.keys() | stored.keys(), key=str):
             if live.get(cell) != stored.get(cell):
-                found.append(Mismatch(plan.code, *cell, stored.get(cell), live.get(cell)))
+                unit_id, year, month, name, key, subtree = cell
+                found.append(
+                    Mismatch(
+                        plan.code,
+                        unit_id,
+                        year,
+                        month,
+                        f"{name}(below)" if subtree else name,
+                        key,
+                        stored.get(cell),
+                        live.get(cell),
+                    )
+                )
     return found
 
 
@@ -682,16 +805,17 @@ def figure(code: str, total: Decimal | None) -> int | Decimal:
     return int(total or 0)
 
 
-def _where(codes: list[str], path: str, year: int, months: Iterable[int]) -> Q:
-    return Q(measure__in=codes, year=year, month__in=list(months), unit_path__startswith=path)
+def _where(codes: list[str], unit_id: int, year: int, months: Iterable[int]) -> Q:
+    # the unit's own rows and its subtree rows: everything counted at and below it
+    return Q(measure__in=codes, year=year, month__in=list(months), unit_id=unit_id)
 
 
 def totals(
-    codes: list[str], *, path: str, year: int, months: Iterable[int]
+    codes: list[str], *, unit_id: int, year: int, months: Iterable[int]
 ) -> dict[str, int | Decimal]:
-    """Each kept figure of ``codes`` for the subtree at ``path`` (one query)."""
+    """Each kept figure of ``codes`` for the subtree of ``unit_id`` (one query)."""
     rows = dict(
-        Aggregate.objects.filter(_where(codes, path, year, months), breakdown=TOTAL)
+        Aggregate.objects.filter(_where(codes, unit_id, year, months), breakdown=TOTAL)
         .values("measure")
         .annotate(n=Sum("value"))
         .values_list("measure", "n")
@@ -700,12 +824,12 @@ def totals(
 
 
 def breakdowns(
-    code: str, names: list[str], *, path: str, year: int, months: Iterable[int]
+    code: str, names: list[str], *, unit_id: int, year: int, months: Iterable[int]
 ) -> dict[str, dict[str, int]]:
     """The counts per value of each breakdown ``names`` of ``code`` (one query)."""
     result: dict[str, dict[str, int]] = {name: {} for name in names}
     rows = (
-        Aggregate.objects.filter(_where([code], path, year, months), breakdown__in=names)
+        Aggregate.objects.filter(_where([code], unit_id, year, months), breakdown__in=names)
         .values("breakdown", "key")
         .annotate(n=Sum("value"))
         .values_list("breakdown", "key", "n")
@@ -716,10 +840,16 @@ def breakdowns(
     return result
 
 
-def by_path(code: str, *, path: str, year: int, months: Iterable[int]) -> list[tuple[str, int]]:
-    """The count of ``code`` per counting unit's path in the subtree (one query)."""
+def by_path(code: str, *, unit_id: int, year: int, months: Iterable[int]) -> list[tuple[str, int]]:
+    """The count of ``code`` per direct child of ``unit_id``, by the child's path (one query)."""
     rows = (
-        Aggregate.objects.filter(_where([code], path, year, months), breakdown=TOTAL)
+        Aggregate.objects.filter(
+            measure=code,
+            year=year,
+            month__in=list(months),
+            unit__parent_id=unit_id,
+            breakdown=TOTAL,
+        )
         .values("unit_path")
         .annotate(n=Sum("value"))
         .values_list("unit_path", "n")
@@ -727,10 +857,10 @@ def by_path(code: str, *, path: str, year: int, months: Iterable[int]) -> list[t
     return [(p, int(n)) for p, n in rows if n]
 
 
-def monthly(code: str, *, path: str, year: int) -> list[int | Decimal]:
-    """The twelve monthly figures of ``code`` for the subtree at ``path`` (one query)."""
+def monthly(code: str, *, unit_id: int, year: int) -> list[int | Decimal]:
+    """The twelve monthly figures of ``code`` for the subtree of ``unit_id`` (one query)."""
     rows = dict(
-        Aggregate.objects.filter(_where([code], path, year, range(1, 13)), breakdown=TOTAL)
+        Aggregate.objects.filter(_where([code], unit_id, year, range(1, 13)), breakdown=TOTAL)
         .values("month")
         .annotate(n=Sum("value"))
         .values_list("month", "n")

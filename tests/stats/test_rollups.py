@@ -207,7 +207,17 @@ def test_rebuild_equals_the_incremental_aggregates(city_officer, office_clerk):
     workorder_factories.send(sent_on=timezone.localdate())
     correction_factories.received(actor=office_clerk)
     rollups.refresh()
-    fields = ("measure", "unit_id", "unit_path", "year", "month", "breakdown", "key", "value")
+    fields = (
+        "measure",
+        "unit_id",
+        "unit_path",
+        "year",
+        "month",
+        "breakdown",
+        "key",
+        "value",
+        "subtree",
+    )
     incremental = sorted(Aggregate.objects.values_list(*fields))
     assert incremental
     # when

@@ -1,5 +1,9 @@
 """Aggregates: each rolled-up measure's figure per counting unit × month (× breakdown value).
 
+Each unit above a counting unit also keeps *subtree* rows: the sum of the rows of every
+unit below it, so that a district's or the city's figure is read from its own few rows,
+never summed over every committee of the city at request time.
+
 Derived data, never edited by a person: ``stats.rollups`` keeps it in step with the ledgers
 inside the writing transaction, and ``manage.py rebuild_stats`` recomputes it from them.
 """
@@ -32,6 +36,8 @@ class Aggregate(models.Model):
     key = models.CharField(_("value"), max_length=100, blank=True, default=TOTAL)
     # a count, or the sum of the measure's ``sum_field`` (yuan)
     value = models.DecimalField(_("figure"), max_digits=20, decimal_places=2, default=0)
+    # False: the records counted under ``unit`` itself; True: the sum of the units below it
+    subtree = models.BooleanField(_("units below"), default=False)
 
     objects = ScopedManager()
 
@@ -40,14 +46,18 @@ class Aggregate(models.Model):
         verbose_name_plural = _("aggregates")
         constraints = [
             models.UniqueConstraint(
-                fields=["measure", "unit", "year", "month", "breakdown", "key"],
+                fields=["measure", "unit", "year", "month", "breakdown", "key", "subtree"],
                 name="stats_aggregate_cell_unique",
             )
         ]
         indexes = [
+            # a month's rows of a subtree (``rollups`` sums them into the subtree rows); the
+            # pattern operator classes let PostgreSQL serve ``unit_path LIKE '/…/%'`` under
+            # any collation (ignored elsewhere)
             models.Index(
-                fields=["measure", "breakdown", "year", "unit_path"],
-                name="stats_agg_measure_path",
+                fields=["measure", "year", "month", "unit_path"],
+                name="stats_agg_month_path",
+                opclasses=["varchar_pattern_ops", "int2_ops", "int2_ops", "varchar_pattern_ops"],
             )
         ]
 

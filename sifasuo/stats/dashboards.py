@@ -31,7 +31,7 @@ from sifasuo.accounts import navigation
 from sifasuo.core.errors import ApplicationError
 from sifasuo.core.measures import Measure
 from sifasuo.orgs.models import Unit
-from sifasuo.stats import reports
+from sifasuo.stats import reports, rollups
 from sifasuo.stats.reports import Dashboard, ModuleReport, Period, Row, Table, UnitOption
 from sifasuo.stats.specs.base import BY_UNIT, SUMMARY, ReportSpec
 
@@ -273,15 +273,27 @@ def _per_child(
     measure: Measure, user: Any, *, unit: Unit, period: Period
 ) -> dict[str, int | Decimal]:
     """The figure per direct child of ``unit`` (one grouped query, folded in Python)."""
-    path_field = measure.unit_path_field
-    aggregate = Sum(measure.sum_field) if measure.sum_field else Count("pk", distinct=True)
-    rows = (
-        measure.queryset(user, unit=unit, start=period.start, end=period.end)
-        .order_by()
-        .values(path_field)
-        .annotate(n=aggregate)
-        .values_list(path_field, "n")
-    )
+    rows: Any
+    module = measure.code.split(".", 1)[0]
+    if (
+        not measure.sum_field
+        and reports.from_aggregates(measure, user, unit)
+        and reports._fresh([module])
+    ):
+        # the children's own and subtree rows of the aggregates (a few rows per child)
+        rows = rollups.by_path(
+            measure.code, unit_id=unit.pk, year=period.year, months=period.months
+        )
+    else:
+        path_field = measure.unit_path_field
+        aggregate = Sum(measure.sum_field) if measure.sum_field else Count("pk", distinct=True)
+        rows = (
+            measure.queryset(user, unit=unit, start=period.start, end=period.end)
+            .order_by()
+            .values(path_field)
+            .annotate(n=aggregate)
+            .values_list(path_field, "n")
+        )
     totals: dict[str, int | Decimal] = {}
     for path, n in rows:
         child = str(path)[len(unit.path) :].split("/", 1)[0]

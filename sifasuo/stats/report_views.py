@@ -198,6 +198,8 @@ def report_explain(request: HttpRequest, pk: int) -> HttpResponse:
         StoredReport.objects.select_related("closed_period__unit"), request.user, pk=pk
     )
     ref = request.GET.get("ref", "")
+    if not ref:  # no figure named: the stored report, whose figures name themselves
+        return redirect("stats:report_stored", pk=stored.pk)
     spec, measure = _explained_measure(stored, ref)
     reports._require(request.user, spec, "view")
     ids: list[int] = list(stored.record_ids.get(ref, []))

@@ -16,6 +16,16 @@ from tests.legalservice import walker as legalservice
 from tests.portal import walker as portal
 from tests.publicity import walker as publicity
 from tests.resettlement import walker as resettlement
+from tests.stats import walker as stats
 from tests.workorders import walker as workorders
 
-WALKERS = (legalservice, portal, correction, resettlement, governance, publicity, workorders)
+WALKERS = (
+    legalservice,
+    portal,
+    correction,
+    resettlement,
+    governance,
+    publicity,
+    workorders,
+    stats,
+)

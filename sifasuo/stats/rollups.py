@@ -447,31 +447,21 @@ def resum_subtrees() -> None:
 
     tree = _ancestors()
     paths = dict(Unit.objects.values_list("pk", "path"))
-    sums: dict[tuple[str, int, int, int, str, str], Decimal] = defaultdict(Decimal)
-    own = Aggregate.objects.filter(subtree=False).values_list(
-        "measure", "unit_id", "year", "month", "breakdown", "key", "value"
-    )
-    for code, unit_id, year, month, name, key, value in own.iterator(chunk_size=BATCH):
-        for ancestor in tree.get(unit_id, ()):
-            sums[(code, ancestor, year, month, name, key)] += value
+    own = Aggregate.objects.filter(subtree=False)
+    codes = list(own.order_by("measure").values_list("measure", flat=True).distinct())
     Aggregate.objects.filter(subtree=True).delete()
-    Aggregate.objects.bulk_create(
-        (
-            Aggregate(
-                measure=code,
-                unit_id=unit_id,
-                unit_path=paths[unit_id],
-                year=year,
-                month=month,
-                breakdown=name,
-                key=key,
-                value=value,
-                subtree=True,
-            )
-            for (code, unit_id, year, month, name, key), value in sums.items()
-        ),
-        batch_size=BATCH,
-    )
+    for code in codes:
+        rows = own.filter(measure=code).values_list(
+            "unit_id", "year", "month", "breakdown", "key", "value"
+        )
+        Aggregate.objects.bulk_create(
+            [
+                _row(code, u, paths[u], y, m, b, k, v, subtree=True)
+                for (u, y, m, b, k, v), below in _and_subtrees(tree, rows.iterator(BATCH))
+                if below
+            ],
+            batch_size=BATCH,
+        )
 
 
 def connect() -> None:
@@ -525,20 +515,29 @@ def _cell_rows(plan: Plan, unit: Any, year: int, month: int) -> list[Aggregate]:
     rows = []
     total = _value(plan, qs.aggregate(n=plan.count())["n"])
     if total is not None and (plan.measure.sum_field or total):
-        rows.append(_row(plan, unit.pk, unit.path, year, month, TOTAL, TOTAL, total))
+        rows.append(_row(plan.code, unit.pk, unit.path, year, month, TOTAL, TOTAL, total))
     for name, by in plan.measure.breakdowns.items():
         grouped = qs.values(by).annotate(n=plan.tally(name)).values_list(by, "n")
         for key, n in grouped:
             if key not in (None, "") and n:
-                rows.append(_row(plan, unit.pk, unit.path, year, month, name, str(key), n))
+                rows.append(_row(plan.code, unit.pk, unit.path, year, month, name, str(key), n))
     return rows
 
 
 def _row(
-    plan: Plan, unit_id: int, path: str, year: int, month: int, name: str, key: str, n: Any
+    code: str,
+    unit_id: int,
+    path: str,
+    year: int,
+    month: int,
+    name: str,
+    key: str,
+    n: Any,
+    *,
+    subtree: bool = False,
 ) -> Aggregate:
     return Aggregate(
-        measure=plan.code,
+        measure=code,
         unit_id=unit_id,
         unit_path=path,
         year=year,
@@ -546,7 +545,23 @@ def _row(
         breakdown=name,
         key=key,
         value=Decimal(n),
+        subtree=subtree,
     )
+
+
+Own = tuple[int, int, int, str, str, Decimal]  # unit id, year, month, breakdown, key, figure
+
+
+def _and_subtrees(tree: dict[int, list[int]], own: Iterable[Own]) -> Iterator[tuple[Own, bool]]:
+    """Each own row (``False``), then each ancestor's sum of the rows below it (``True``)."""
+    sums: dict[tuple[int, int, int, str, str], Decimal] = defaultdict(Decimal)
+    for row in own:
+        yield row, False
+        unit_id, year, month, name, key, value = row
+        for ancestor in tree.get(unit_id, ()):
+            sums[(ancestor, year, month, name, key)] += value
+    for (unit_id, year, month, name, key), value in sums.items():
+        yield (unit_id, year, month, name, key, value), True
 
 
 def refresh(modules: Iterable[str] | None = None, *, limit: int = REFRESH_LIMIT) -> int:
@@ -628,17 +643,7 @@ def _sum_subtree(codes: list[str], unit: Any, year: int, month: int) -> None:
         .values_list("measure", "breakdown", "key", "n")
     )
     rows = [
-        Aggregate(
-            measure=code,
-            unit_id=unit.pk,
-            unit_path=unit.path,
-            year=year,
-            month=month,
-            breakdown=name,
-            key=key,
-            value=n,
-            subtree=True,
-        )
+        _row(code, unit.pk, unit.path, year, month, name, key, n, subtree=True)
         for code, name, key, n in below
     ]
     Aggregate.objects.filter(
@@ -707,19 +712,13 @@ def rebuild(
             Aggregate.objects.filter(measure=plan.code).delete()
             batch: list[Aggregate] = []
             count = 0
-            sums: dict[tuple[int, int, int, str, str], Decimal] = defaultdict(Decimal)
-            for unit_id, year, month, name, key, value in _computed(plan):
-                for ancestor in tree.get(unit_id, ()):
-                    sums[(ancestor, year, month, name, key)] += value
-                batch.append(_row(plan, unit_id, paths[unit_id], year, month, name, key, value))
-                if len(batch) >= BATCH:
-                    Aggregate.objects.bulk_create(batch)
-                    count += len(batch)
-                    batch = []
-            for (unit_id, year, month, name, key), value in sums.items():
-                row = _row(plan, unit_id, paths[unit_id], year, month, name, key, value)
-                row.subtree = True
-                batch.append(row)
+            for (unit_id, year, month, name, key, value), below in _and_subtrees(
+                tree, _computed(plan)
+            ):
+                path = paths[unit_id]
+                batch.append(
+                    _row(plan.code, unit_id, path, year, month, name, key, value, subtree=below)
+                )
                 if len(batch) >= BATCH:
                     Aggregate.objects.bulk_create(batch)
                     count += len(batch)
@@ -764,12 +763,10 @@ def verify(modules: Iterable[str] | None = None) -> list[Mismatch]:
     found: list[Mismatch] = []
     tree = _ancestors()
     for plan in _select(modules, None):
-        live: dict[tuple[Any, ...], Decimal] = {}
-        for u, y, m, b, k, v in _computed(plan):
-            live[(u, y, m, b, k, False)] = v
-            for ancestor in tree.get(u, ()):
-                above = (ancestor, y, m, b, k, True)
-                live[above] = live.get(above, Decimal(0)) + v
+        live = {
+            (u, y, m, b, k, below): v
+            for (u, y, m, b, k, v), below in _and_subtrees(tree, _computed(plan))
+        }
         stored = {
             (r.unit_id, r.year, r.month, r.breakdown, r.key, r.subtree): r.value
             for r in Aggregate.objects.filter(measure=plan.code).iterator(chunk_size=BATCH)

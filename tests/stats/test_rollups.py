@@ -283,6 +283,28 @@ def test_verify_stats_reports_a_tampered_cell(city_officer):
     call_command("verify_stats", "mediation")
 
 
+def test_a_committee_moved_to_another_office_carries_its_figures(city_officer):
+    # given: a case accepted by a 西一路 committee, kept in the aggregates
+    case = mediation_factories.accepted(received_on=date(2024, 3, 5))
+    rollups.refresh()
+    committee = case.accepted_unit
+    target = Unit.objects.get(code="610102002")
+    # when: the committee moves under 长乐中路
+    committee.parent = target
+    committee.save()
+    # then: the subtree rows of both offices (and above) are rewritten
+    assert rollups.verify() == []
+    accepted = registry.get("mediation.accepted")
+    for code in ("610102001", "610102002", "610102"):
+        unit = Unit.objects.get(code=code)
+        report = reports.compute(
+            reports.REPORTS["mediation"], user=city_officer, unit=unit, period=reports.Period(2024)
+        )
+        assert report.figures["total"] == accepted.value(
+            city_officer, unit=unit, start=date(2024, 1, 1), end=date(2025, 1, 1)
+        )
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_writes_to_one_cell_end_consistent(demo, city_officer):

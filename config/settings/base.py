@@ -250,6 +250,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# How long the dashboards keep a computed page or figure (stats.memo; 0: nothing kept).
+STATS_MEMO_SECONDS = env.int("STATS_MEMO_SECONDS", default=600)
+
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://sifasuo"),
 }

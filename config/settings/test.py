@@ -18,3 +18,7 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing directory
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# The dashboards keep nothing between requests (stats.memo): a test's records are written
+# in a transaction that never commits, so no write would ever raise a generation.
+# tests/stats/test_memo.py switches it on.
+STATS_MEMO_SECONDS = 0

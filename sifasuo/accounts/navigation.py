@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sifasuo.accounts.roles import Role
+from sifasuo.core.links import path_of
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def items_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
     groups: dict[str, dict[str, Any]] = {}
     for entry in ENTRIES:
         if entry.roles & user.role_codes:
-            url = reverse(entry.url_name)
+            url = path_of(entry.url_name)
             active = current_path == url if url == "/" else current_path.startswith(url)
             item = {"label": entry.label, "url": url, "active": active, "icon": entry.icon}
             if entry.group is None:

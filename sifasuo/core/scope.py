@@ -71,6 +71,57 @@ def _prefix(lookup: str) -> str:
     return f"{lookup}__" if lookup else ""
 
 
+# Up to this many units (an office with its committees, a district), a subtree is
+# written into the query as a list of ids; above it (the city) as a subquery.
+LISTED_UNITS = 500
+
+
+def subtree_ids(unit: Any) -> list[int]:
+    """The ids of ``unit`` and every unit below it (one query, kept on the instance).
+
+    ``request.user.unit`` is loaded once per request, so the list lives for one request:
+    a unit moved or added is seen by the next one.
+    """
+    cached = unit.__dict__.get("_scope_subtree_ids")
+    if cached is None or cached[0] != unit.path:
+        units = type(unit)._base_manager.filter(path__startswith=unit.path)
+        cached = (unit.path, list(units.values_list("pk", flat=True)))
+        unit.__dict__["_scope_subtree_ids"] = cached
+    return cached[1]  # type: ignore[no-any-return]
+
+
+def _subtree(unit: Any, *, with_self: bool = True) -> Any:
+    """The subtree's unit ids: a list for a small subtree, else a subquery.
+
+    PostgreSQL combines the indexes of several unit fields for ``unit_id IN (1, 2, …)``
+    (a bitmap OR), while an OR of ``unit_id IN (subquery)`` filters a scan of the whole
+    table with hashed subplans. A list for the city (thousands of units, most of every
+    ledger) would only cost parameters: a scan is the right plan there anyway.
+    """
+    ids = subtree_ids(unit)
+    if len(ids) <= LISTED_UNITS:
+        return ids if with_self else [pk for pk in ids if pk != unit.pk]
+    units = type(unit)._base_manager.filter(path__startswith=unit.path)
+    return (units if with_self else units.exclude(pk=unit.pk)).values("pk")
+
+
+def _shared(model: type[models.Model], field: str, unit: Any, *, below: bool) -> Any:
+    """The ids of the records of ``model`` shared with ``unit`` (or below it, ``below``).
+
+    Sharing is the exception, so for a small subtree the ids are listed (one query per
+    request and model, kept on the unit instance as ``subtree_ids`` is); else a subquery.
+    """
+    at = _subtree(unit) if below else [unit.pk]
+    shared = model._base_manager.filter(**{f"{field}__pk__in": at})
+    if not isinstance(at, list):
+        return shared.values("pk")
+    memo = unit.__dict__.setdefault("_scope_shared_ids", {})
+    key = (model._meta.label_lower, field, below, unit.path)
+    if key not in memo:
+        memo[key] = list(shared.order_by().values_list("pk", flat=True).distinct())
+    return memo[key]
+
+
 def scope_q(model: type[models.Model], user: Any, action: str) -> Q | None:
     """Return the filter of records of ``model`` that ``user`` may ``action``; None: nothing."""
     if action not in ACTIONS:
@@ -90,17 +141,16 @@ def scope_q(model: type[models.Model], user: Any, action: str) -> Q | None:
         return q if matched else None
     prefix = _prefix(unit_lookup(model))
     reach: Iterable[str] = set(user.scope_reach(model, action))
-    # Units as id subqueries, never as joins: an OR of joined path prefixes defeats every
-    # index (a seq scan of the whole ledger per list), an OR of ``unit_id IN (…)`` does not.
-    units = type(unit)._base_manager
-    subtree = units.filter(path__startswith=unit.path).values("pk")
+    # Units as ids (``_subtree``), never as joins: an OR of joined path prefixes defeats
+    # every index (a scan of the whole ledger and DISTINCT per list).
+    subtree = _subtree(unit)
     owned: Any = None
     if OWN in reach and BELOW in reach:
         owned = subtree
     elif OWN in reach:
         owned = [unit.pk]
     elif BELOW in reach:
-        owned = units.filter(path__startswith=unit.path).exclude(pk=unit.pk).values("pk")
+        owned = _subtree(unit, with_self=False)
     if owned is not None:
         q |= Q(**{f"{prefix}pk__in": owned})
         matched = True
@@ -111,10 +161,10 @@ def scope_q(model: type[models.Model], user: Any, action: str) -> Q | None:
             q |= Q(**{f"{_prefix(lookup)}pk__in": seen_at})
     share_field = getattr(model, "scope_share_field", None)
     if share_field and action == "view" and matched:
-        # Shared with a unit: seen there, and above it by those who see below them. A
-        # subquery on the record's own ids, so the outer query needs no DISTINCT.
-        shared = model._base_manager.filter(**{f"{share_field}__pk__in": seen_at})
-        q |= Q(pk__in=shared.values("pk"))
+        # Shared with a unit: seen there, and above it by those who see below them. The
+        # records' own ids (few: sharing is the exception), so the outer query needs no
+        # DISTINCT and keeps its bitmap OR of indexes.
+        q |= Q(pk__in=_shared(model, share_field, unit, below=BELOW in reach))
     return q if matched else None
 
 

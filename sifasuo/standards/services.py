@@ -30,6 +30,7 @@ from sifasuo.core import audit
 from sifasuo.core.attachments import attachment_create
 from sifasuo.core.calendar import due_date
 from sifasuo.core.errors import ApplicationError
+from sifasuo.core.measures import records_changed
 from sifasuo.core.models import Attachment
 from sifasuo.core.scope import assert_in_scope
 from sifasuo.offices.models import OfficeReturn
@@ -184,11 +185,14 @@ def campaign_open(
     )
     indicators = list(framework.indicators.all())
     assessments = list(Assessment.objects.filter(campaign=campaign))
-    AssessmentItem.objects.bulk_create(
+    items = AssessmentItem.objects.bulk_create(
         AssessmentItem(assessment=a, indicator=i, created_by=actor)
         for a in assessments
         for i in indicators
     )
+    # bulk writes send no model signals: tell the figures they count in
+    records_changed.send(sender=Assessment, pks=[a.pk for a in assessments])
+    records_changed.send(sender=AssessmentItem, pks=[item.pk for item in items])
     assert_in_scope(campaign, actor, "create")
     audit.record(
         "create",
@@ -435,6 +439,7 @@ def assessment_submit(
             "frozen_score",
         ],
     )
+    records_changed.send(sender=AssessmentItem, pks=[item.pk for item in items.values()])
     _version(assessment, version)
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_on = day

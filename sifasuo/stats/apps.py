@@ -14,7 +14,8 @@ class StatsConfig(AppConfig):
     verbose_name = _("Statistics")
 
     def ready(self) -> None:
-        from sifasuo.stats import navigation, rollups  # noqa: F401
+        from sifasuo.stats import memo, navigation, rollups  # noqa: F401
 
         # Last in INSTALLED_APPS: every app has registered its measures by now.
         rollups.connect()
+        memo.connect()

@@ -31,7 +31,7 @@ from sifasuo.accounts import navigation
 from sifasuo.core.errors import ApplicationError
 from sifasuo.core.measures import Measure
 from sifasuo.orgs.models import Unit
-from sifasuo.stats import reports, rollups
+from sifasuo.stats import memo, reports, rollups
 from sifasuo.stats.reports import Dashboard, ModuleReport, Period, Row, Table, UnitOption
 from sifasuo.stats.specs.base import BY_UNIT, SUMMARY, ReportSpec
 
@@ -233,15 +233,17 @@ def overview(*, user: Any, unit_code: str, period: Period, indicator: str = "") 
     """
     specs = visible_specs(user)
     unit = reports.report_unit(user=user, code=unit_code)
-    units = reports.dashboard_units(user=user)
-    sections = [_section(spec, user, unit=unit, period=period) for spec in specs]
+    units = reports.dashboard_units(user=user, selected=unit)
+    with memo.session():
+        sections = [_section(spec, user, unit=unit, period=period) for spec in specs]
+        shown = district_map(user, specs, unit=unit, period=period, indicator=indicator)
     return Overview(
         unit=unit,
         period=period,
         units=units,
         trail=trail(units, unit),
         sections=sections,
-        map=district_map(user, specs, unit=unit, period=period, indicator=indicator),
+        map=shown,
     )
 
 
@@ -273,6 +275,17 @@ def _per_child(
     measure: Measure, user: Any, *, unit: Unit, period: Period
 ) -> dict[str, int | Decimal]:
     """The figure per direct child of ``unit`` (one grouped query, folded in Python)."""
+    module = measure.code.split(".", 1)[0]
+    return memo.kept(
+        module,
+        ("per_child", memo.who(user), unit.pk, measure.code, period.params()),
+        lambda: _count_per_child(measure, user, unit=unit, period=period),
+    )
+
+
+def _count_per_child(
+    measure: Measure, user: Any, *, unit: Unit, period: Period
+) -> dict[str, int | Decimal]:
     rows: Any
     module = measure.code.split(".", 1)[0]
     if (
@@ -371,8 +384,9 @@ def module_board(*, user: Any, module: str, unit_code: str, period: Period) -> D
     spec = reports.report_spec(module)
     require_view(user, spec)
     unit = reports.report_unit(user=user, code=unit_code)
-    report = reports.compute(spec, user=user, unit=unit, period=period)
-    units = reports.dashboard_units(user=user)
+    with memo.session():
+        report = reports.compute(spec, user=user, unit=unit, period=period)
+    units = reports.dashboard_units(user=user, selected=unit)
     return Dashboard(report, reports.report_tables(report, user=user), units, trail(units, unit))
 
 

@@ -32,7 +32,11 @@ def _choices(request: HttpRequest, params: Any) -> dict[str, Any]:
     user = request.user
     this_year = timezone.localdate().year
     years = list(range(this_year, this_year - YEARS_SHOWN, -1))
-    units = reports.dashboard_units(user=user) if getattr(user, "unit", None) else []
+    units = (
+        reports.dashboard_units(user=user, selected=params.get("unit", ""))
+        if getattr(user, "unit", None)
+        else []
+    )
     selected_year = params.get("year") or str(this_year)
     return {
         "unit_options": units,

@@ -13,6 +13,7 @@ plus, for a breakdown cell, ``&<parameter>=<value>`` (``category``, ``source`` â
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -21,20 +22,21 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Model, QuerySet, Sum
+from django.db.models import Count, Model, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from sifasuo.core.errors import ApplicationError
+from sifasuo.core.links import path_of
 from sifasuo.core.measures import Measure, registry
-from sifasuo.core.scope import BELOW, OWN
+from sifasuo.core.scope import BELOW, OWN, SYSTEM
+from sifasuo.orgs.choices import BUREAU_KINDS, UnitKind
 from sifasuo.orgs.models import Unit
 from sifasuo.orgs.selectors import unit_for_user
-from sifasuo.stats import rollups
+from sifasuo.stats import memo, rollups
 from sifasuo.stats.specs import SPECS
 from sifasuo.stats.specs.base import BY_UNIT, SUMMARY, ReportSpec
 
@@ -188,13 +190,19 @@ class ModuleReport:
         }
 
 
+@functools.cache
+def _counted_model(code: str) -> type[Model]:
+    """The model whose records the measure ``code`` counts."""
+    return registry.get(code).records(SYSTEM).model  # type: ignore[no-any-return]
+
+
 def _require(user: Any, spec: ReportSpec, action: str) -> None:
     """Refuse (403) a user whose roles reach no record the report counts.
 
     The three administrators and citizens see no business records (DESIGN rule 1): their
     figures would all be 0, so they get a refusal rather than a page of zeros.
     """
-    model = spec.measure(next(iter(spec.figures))).records(user).model
+    model = _counted_model(spec.measure(next(iter(spec.figures))).code)
     reach = getattr(user, "scope_reach", None)
     if getattr(user, "unit", None) is None or reach is None or not reach(model, action):
         raise PermissionDenied
@@ -285,8 +293,28 @@ def compute(spec: ReportSpec, *, user: Any, unit: Unit, period: Period) -> Modul
     Kept figures come from the aggregates (refreshed first, one query when nothing is
     stale) where that gives exactly the live scoped figure; the others are counted live.
     Queries: 1 to check staleness, 1 for all kept figures, 1 per live figure, 1 for all
-    breakdowns, 2 for the comparison.
+    breakdowns, 2 for the comparison. Inside ``memo.session()`` (the dashboards) none
+    while no write touched the module.
     """
+    what = (
+        "compute",
+        memo.who(user),
+        unit.pk,
+        period.params(),
+        tuple(spec.figures.items()),
+        spec.breakdown_figure,
+        tuple(spec.breakdowns),
+        spec.comparison_figure,
+    )
+    figures, rates, breakdowns, by_unit = memo.kept(
+        spec.module, what, lambda: _compute(spec, user=user, unit=unit, period=period)
+    )
+    return ModuleReport(spec, unit, period, figures, rates, breakdowns, by_unit)
+
+
+def _compute(
+    spec: ReportSpec, *, user: Any, unit: Unit, period: Period
+) -> tuple[dict[str, int | Decimal], dict[str, float], dict[str, dict[str, int]], list[UnitFigure]]:
     where: dict[str, Any] = {"unit": unit, "start": period.start, "end": period.end}
     span: dict[str, Any] = {"unit_id": unit.pk, "year": period.year, "months": period.months}
     used = [spec.measure(key) for key in spec.figures]
@@ -318,7 +346,7 @@ def compute(spec: ReportSpec, *, user: Any, unit: Unit, period: Period) -> Modul
             by_unit = _fold(unit, rollups.by_path(measure.code, **span), user)
         else:
             by_unit = child_figures(measure, user, unit=unit, start=period.start, end=period.end)
-    return ModuleReport(spec, unit, period, figures, rates, breakdowns, by_unit)
+    return figures, rates, breakdowns, by_unit
 
 
 def _aggregated(measure: Measure, user: Any, unit: Unit, fresh: set[str]) -> bool:
@@ -338,13 +366,22 @@ def monthly_series(measure_code: str, *, user: Any, unit: Unit, year: int) -> li
     measure = registry.get(measure_code)
     if measure.date_field is None:
         raise ValueError(f"measure {measure_code!r} has no date")
+    return memo.kept(
+        measure_code.split(".", 1)[0],
+        ("monthly", memo.who(user), unit.pk, measure_code, year),
+        lambda: _monthly_series(measure, user=user, unit=unit, year=year),
+    )
+
+
+def _monthly_series(measure: Measure, *, user: Any, unit: Unit, year: int) -> list[int | Decimal]:
+    measure_code = measure.code
     if from_aggregates(measure, user, unit) and _fresh([measure_code.split(".", 1)[0]]):
         return rollups.monthly(measure_code, unit_id=unit.pk, year=year)
     period = Period(year)
     rows = (
         measure.queryset(user, unit=unit, start=period.start, end=period.end)
         .order_by()
-        .annotate(sf_month=ExtractMonth(measure.date_field))
+        .annotate(sf_month=ExtractMonth(str(measure.date_field)))
         .values("sf_month")
         .annotate(n=Sum(measure.sum_field) if measure.sum_field else Count("pk", distinct=True))
         .values_list("sf_month", "n")
@@ -386,7 +423,7 @@ def breakdown_labels(measure: Measure, user: Any, name: str, keys: Iterable[str]
 def records_url(spec: ReportSpec, *, code: str, unit: str, period: Period, **filters: str) -> str:
     """The list of records behind a figure, with the same unit, period and filters."""
     params = {"measure": code, "unit": unit, **period.params(), **filters}
-    return f"{reverse(spec.records_url_name)}?{urlencode(params)}"
+    return f"{path_of(spec.records_url_name)}?{urlencode(params)}"
 
 
 def display(value: int | Decimal | float, *, percent: bool = False) -> str:
@@ -530,17 +567,26 @@ class Dashboard:
     trail: list[UnitOption]  # from the user's unit down to the selected one
 
 
-def dashboard_units(*, user: Any) -> list[UnitOption]:
-    """The user's unit and the units below it in scope, in tree order (one query)."""
+def dashboard_units(*, user: Any, selected: Unit | str | None = None) -> list[UnitOption]:
+    """The unit selector: the user's unit and the units below it in scope, in tree order
+    (one query), and ``selected`` with the units above it.
+
+    A bureau's selector lists no mediation committees (thousands in the city): each
+    office's comparison links to its committees, and a committee once chosen is listed.
+    """
     home: Unit = user.unit
-    units = (
-        Unit.objects.visible_to(user)
-        .filter(path__startswith=home.path)
-        .order_by("path")
-        .only("code", "name", "path")
-    )
+    units = Unit.objects.visible_to(user).filter(path__startswith=home.path)
+    if home.kind in BUREAU_KINDS:
+        units = units.filter(~Q(kind=UnitKind.COMMITTEE) | Q(code__in=_codes_down_to(selected)))
+    units = units.order_by("path").only("code", "name", "path")
     base = home.path.count("/")
     return [UnitOption(u.code, u.name, u.path.count("/") - base) for u in units]
+
+
+def _codes_down_to(unit: Unit | str | None) -> list[str]:
+    if isinstance(unit, str):  # a code from the query string: the unit if it exists
+        unit = Unit.objects.filter(code=unit).only("path").first() if unit else None
+    return unit.path.strip("/").split("/") if unit is not None else []
 
 
 def dashboard(
@@ -548,7 +594,7 @@ def dashboard(
 ) -> Dashboard:
     """The report of ``module`` for the dashboard, with its tables and unit selector."""
     report = module_report(user=user, module=module, unit_code=unit_code, year=year, month=month)
-    units = dashboard_units(user=user)
+    units = dashboard_units(user=user, selected=report.unit)
     by_code = {option.code: option for option in units}
     segments = report.unit.path.strip("/").split("/")
     trail = [by_code[code] for code in segments if code in by_code]

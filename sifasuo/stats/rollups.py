@@ -256,10 +256,16 @@ _suspended: ContextVar[bool] = ContextVar("stats_rollups_suspended", default=Fal
 
 @contextlib.contextmanager
 def suspended() -> Iterator[None]:
-    """Mark nothing inside (a bulk load); call ``rebuild`` after it."""
+    """Mark nothing inside (a bulk load); call ``rebuild`` after it.
+
+    Nor raise the dashboards' generations (``memo.quiet``): ``rebuild`` raises them all.
+    """
+    from sifasuo.stats import memo
+
     token = _suspended.set(True)
     try:
-        yield
+        with memo.quiet():
+            yield
     finally:
         _suspended.reset(token)
 
@@ -307,9 +313,9 @@ def mark(cells: set[Cell]) -> None:
     params: list[Any] = []
     for module, unit_id, year, month in rows:
         params += [module, unit_id, year, month, stamp]
-    # the table name is ours and quoted, the values are parameters
+    # the table name is ours and quoted, the values are parameters (bandit B608: not user input)
     sql = (
-        f"INSERT INTO {table} (module, unit_id, year, month, stamp) VALUES {values} "  # noqa: S608
+        f"INSERT INTO {table} (module, unit_id, year, month, stamp) VALUES {values} "  # noqa: S608  # nosec B608
         "ON CONFLICT (module, unit_id, year, month) DO UPDATE SET stamp = CASE "
         f"WHEN excluded.stamp > {table}.stamp THEN excluded.stamp ELSE {table}.stamp + 1 END"
     )
@@ -733,6 +739,10 @@ def rebuild(
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics for the planner
             cursor.execute(f"ANALYZE {connection.ops.quote_name(Aggregate._meta.db_table)}")
+    from sifasuo.stats import memo
+
+    # after a bulk load (``suspended``) the figures the dashboards kept are out of date
+    memo.bump({p.module for p in chosen} if modules or measures else memo.all_modules())
     return written
 
 

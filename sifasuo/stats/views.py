@@ -13,14 +13,17 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sifasuo.core.errors import ApplicationError
 from sifasuo.core.xlsx import audited_export
-from sifasuo.stats import dashboards, reports
+from sifasuo.stats import dashboards, memo, reports
 from sifasuo.stats.pdf import PdfTableData, audited_pdf, generated_line
 from sifasuo.stats.reports import Period, Table
 
@@ -42,25 +45,55 @@ def period_label(period: Period) -> str:
 # The overview ----------------------------------------------------------------------------
 
 
+# the query parameters the overview reads: the page kept (``stats.memo``) is keyed by them
+OVERVIEW_PARAMETERS = ("unit", "year", "month", "quarter", "indicator")
+
+
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The overview of the selected unit and period; every number links to its records."""
+    """The overview of the selected unit and period; every number links to its records.
+
+    Its content is kept per user, language, parameters and generation of every module it
+    shows (``stats.memo``): the next request answers from there until a write touches one.
+    """
     params = request.GET
-    dashboards.visible_specs(request.user)  # 403 before anything for who sees no module
+    specs = dashboards.visible_specs(request.user)  # 403 before anything for who sees no module
+    what = (
+        "overview",
+        memo.who(request.user),
+        get_language(),
+        tuple(params.get(name, "") for name in OVERVIEW_PARAMETERS),
+    )
     try:
-        period = dashboards.period_from(params)
-        board = dashboards.overview(
-            user=request.user,
-            unit_code=params.get("unit", ""),
-            period=period,
-            indicator=params.get("indicator", ""),
-        )
+        if params.get("export") == "pdf":
+            return _overview_pdf(request, _overview(request))
+        with memo.session():
+            body = memo.kept(
+                tuple(spec.module for spec in specs),
+                what,
+                lambda: render_to_string(
+                    "stats/_overview.html", _overview_context(request, _overview(request)), request
+                ),
+            )
     except ApplicationError as exc:
         refused = {"error": exc.message, "error_field": exc.field, **_selectors(request, None)}
         return render(request, "stats/dashboard.html", refused, status=400)
-    if params.get("export") == "pdf":
-        return _overview_pdf(request, board)
-    context: dict[str, Any] = {
+    # our own template's output, kept as it was rendered
+    return render(request, "stats/dashboard.html", {"body": mark_safe(body)})  # noqa: S308  # nosec B308 B703
+
+
+def _overview(request: HttpRequest) -> dashboards.Overview:
+    params = request.GET
+    return dashboards.overview(
+        user=request.user,
+        unit_code=params.get("unit", ""),
+        period=dashboards.period_from(params),
+        indicator=params.get("indicator", ""),
+    )
+
+
+def _overview_context(request: HttpRequest, board: dashboards.Overview) -> dict[str, Any]:
+    return {
         "board": board,
         "period_label": period_label(board.period),
         "chart_data": _overview_charts(board),
@@ -69,7 +102,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         **_selectors(request, (board.units, board.unit.code, board.period)),
     }
-    return render(request, "stats/dashboard.html", context)
 
 
 def _indicator(board: dashboards.Overview) -> dict[str, str]:
@@ -252,7 +284,11 @@ def _selectors(
         period_query = "&" + urlencode(period.params())
     else:
         home = getattr(request.user, "unit", None)
-        units = reports.dashboard_units(user=request.user) if home is not None else []
+        units = (
+            reports.dashboard_units(user=request.user, selected=request.GET.get("unit", ""))
+            if home is not None
+            else []
+        )
         selected_unit, year, month, quarter = request.GET.get("unit", ""), this_year, None, None
         period_query = ""
     years = list(range(this_year, this_year - YEARS_SHOWN, -1))

@@ -4,5 +4,6 @@ from __future__ import annotations
 
 from sifasuo.stats.models.aggregates import Aggregate, StaleCell
 from sifasuo.stats.models.closing import ClosedPeriod, PeriodKind, StoredReport
+from sifasuo.stats.models.generations import Generation
 
-__all__ = ["Aggregate", "ClosedPeriod", "PeriodKind", "StaleCell", "StoredReport"]
+__all__ = ["Aggregate", "ClosedPeriod", "Generation", "PeriodKind", "StaleCell", "StoredReport"]

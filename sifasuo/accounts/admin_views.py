@@ -76,6 +76,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 unit=data["unit_code"],
                 password=data["password"],
                 display_name=data["display_name"],
+                must_change_password=True,
             )
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)

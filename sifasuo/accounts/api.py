@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from sifasuo.accounts import services
 from sifasuo.accounts.forms import GENERIC_LOGIN_ERROR
+from sifasuo.accounts.passwords import password_expired
 
 
 class TokenRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -63,6 +64,12 @@ class TokenView(APIView):
         ):
             return Response(
                 {"detail": _("A valid one-time code is required.")},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        if password_expired(user):
+            # No token may outlive the rotation rule: the new password is set on the web.
+            return Response(
+                {"detail": _("Your password has expired: change it before going on.")},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         return Response({"token": services.api_token_issue(user=user)})

@@ -14,4 +14,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from sifasuo.accounts import signals  # noqa: F401
+        from sifasuo.accounts import checks, signals  # noqa: F401  (registers them)

@@ -1,4 +1,4 @@
-"""Session limits (absolute lifetime) and two-factor enforcement per role."""
+"""Session limits (absolute lifetime), two-factor enforcement per role, password expiry."""
 
 from __future__ import annotations
 
@@ -76,3 +76,34 @@ class TwoFactorEnforcementMiddleware:
         # check costs no query on every request of users without one.
         enforced = bool(settings.OTP_ENFORCED_ROLES) and user.has_role(*settings.OTP_ENFORCED_ROLES)
         return enforced or bool(request.session.get(SESSION_HAS_DEVICE))
+
+
+class PasswordExpiryMiddleware:
+    """Send a staff user whose password has expired to the change page before any other page.
+
+    Runs after the two-factor middleware: the code comes first, then the new password.
+    """
+
+    ALLOWED_PREFIXES = ("/accounts/otp/", "/accounts/logout/", "/static/", "/i18n/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+        ):
+            from sifasuo.accounts.passwords import password_expired
+
+            change_url = reverse("accounts:password_change")
+            if request.path != change_url and password_expired(user):
+                if request.path.startswith("/api/"):
+                    return JsonResponse(
+                        {"detail": _("Your password has expired: change it before going on.")},
+                        status=403,
+                    )
+                return redirect(change_url)
+        return self.get_response(request)

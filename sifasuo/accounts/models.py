@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sifasuo.accounts.roles import ADMIN_ROLES, Role, reach
+from sifasuo.core.fields import EncryptedTextField
 
 
 class UserKind(models.TextChoices):
@@ -142,3 +143,50 @@ class ApiToken(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+class PasswordHistory(models.Model):
+    """The hash of a password a user has set, so recent ones are not reused (等保 8.1.4.1 a).
+
+    Only hashes, never the password; the newest ``PASSWORD_HISTORY_COUNT`` are kept.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(_("set at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["user", "-created_at", "-id"]
+        verbose_name = _("earlier password")
+        verbose_name_plural = _("earlier passwords")
+        indexes = [models.Index(fields=["user", "-created_at"], name="accounts_pwhist_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+
+class UserSession(models.Model):
+    """A logged-in session, listed so its user can see and end it (ASVS 3.3.4).
+
+    The session key is a credential: it is kept SM4-encrypted (to end the session whatever
+    the session backend) and found by its SHA-256.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="login_sessions"
+    )
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    session_key = EncryptedTextField(_("session key"))
+    created_at = models.DateTimeField(_("logged in at"), default=timezone.now)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["user", "-created_at"]
+        verbose_name = _("login session")
+        verbose_name_plural = _("login sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"

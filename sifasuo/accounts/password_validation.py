@@ -52,3 +52,50 @@ class CharacterClassesValidator:
         return _("At least %(n)d of: upper-case letters, lower-case letters, digits, symbols.") % {
             "n": self.min_classes
         }
+
+
+class PasswordHistoryValidator:
+    """Refuse the user's current password and the ones before it (``PASSWORD_HISTORY_COUNT``).
+
+    Compares with the stored hashes (``PasswordHistory``); no password is kept in clear.
+    """
+
+    def __init__(self, history: int | None = None) -> None:
+        self.history = history
+
+    @property
+    def count(self) -> int:
+        if self.history is not None:
+            return self.history
+        from django.conf import settings
+
+        return int(settings.PASSWORD_HISTORY_COUNT)
+
+    def validate(self, password: str, user: Any = None) -> None:
+        count = self.count
+        if count <= 0 or user is None or getattr(user, "pk", None) is None:
+            return
+        from django.contrib.auth.hashers import check_password, is_password_usable
+
+        from sifasuo.accounts.models import PasswordHistory
+
+        hashes = list(
+            PasswordHistory.objects.filter(user_id=user.pk)
+            .order_by("-created_at", "-id")
+            .values_list("password", flat=True)[:count]
+        )
+        current = getattr(user, "password", "")
+        if current and is_password_usable(current) and current not in hashes:
+            hashes = [current, *hashes][:count]
+        if any(check_password(password, encoded) for encoded in hashes):
+            raise ValidationError(
+                _(
+                    "This password was used recently: choose one that differs from your "
+                    "last %(n)d passwords."
+                )
+                % {"n": count},
+                code="password_reused",
+            )
+
+    def get_help_text(self) -> str:
+        return _("Not one of your last %(n)d passwords.") % {"n": self.count}

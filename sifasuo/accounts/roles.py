@@ -117,3 +117,19 @@ def reach(role_codes: set[str], policy: str, action: str) -> set[str]:
     for code in role_codes:
         result |= table.get(code, {}).get(action, set())
     return result
+
+
+def sensitive_reader_roles() -> frozenset[str]:
+    """The roles that can read correction or resettlement records (the ``sensitive`` policy)."""
+    return frozenset(
+        str(role) for role, actions in POLICIES["sensitive"].items() if actions.get("view")
+    )
+
+
+def two_factor_required_roles() -> frozenset[str]:
+    """The roles that must log in with a one-time code in production (等保 8.1.4.1 d).
+
+    The three administrators and every role that can read criminal-history records; derived
+    from the policies above, so a role that gains that right is enforced without a new list.
+    """
+    return frozenset(str(role) for role in ADMIN_ROLES) | sensitive_reader_roles()

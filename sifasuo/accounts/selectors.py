@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+import time
+from datetime import datetime, timedelta
+from datetime import time as clock_time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -12,6 +14,7 @@ from django.utils import timezone
 
 from sifasuo.accounts.models import User
 from sifasuo.accounts.roles import Role
+from sifasuo.accounts.signals import SESSION_LOGIN_AT
 from sifasuo.core.models import AuditEvent
 
 
@@ -28,9 +31,9 @@ def audit_events_for(user: User, filters: dict[str, Any]) -> QuerySet[AuditEvent
         qs = qs.filter(outcome=filters["outcome"])
     tz = timezone.get_current_timezone()
     if filters.get("start"):
-        qs = qs.filter(ts__gte=datetime.combine(filters["start"], time.min, tzinfo=tz))
+        qs = qs.filter(ts__gte=datetime.combine(filters["start"], clock_time.min, tzinfo=tz))
     if filters.get("end"):
-        end = datetime.combine(filters["end"], time.min, tzinfo=tz) + timedelta(days=1)
+        end = datetime.combine(filters["end"], clock_time.min, tzinfo=tz) + timedelta(days=1)
         qs = qs.filter(ts__lt=end)
     return qs.order_by("-seq")
 
@@ -58,3 +61,33 @@ def user_for_admin(user: User, pk: int) -> User:
         return qs.get(pk=pk)
     except User.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def live_sessions_of(user: User) -> list[Any]:
+    """The user's own sessions that are still alive, newest first; forgets the dead ones.
+
+    A session ends by logout, idle or absolute timeout, or a password change (its auth
+    hash no longer matches): only the sessions that would still let the user in are listed.
+    """
+    from importlib import import_module
+
+    from django.conf import settings
+
+    from sifasuo.accounts.models import UserSession
+
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    alive, dead = [], []
+    for row in UserSession.objects.filter(user=user).order_by("-created_at"):
+        data = store_class(session_key=row.session_key).load()
+        login_at = data.get(SESSION_LOGIN_AT) or 0
+        if (
+            str(data.get("_auth_user_id", "")) == str(user.pk)
+            and data.get("_auth_user_hash") == user.get_session_auth_hash()
+            and time.time() - login_at <= settings.SESSION_ABSOLUTE_SECONDS
+        ):
+            alive.append(row)
+        else:
+            dead.append(row.pk)
+    if dead:
+        UserSession.objects.filter(pk__in=dead).delete()
+    return alive

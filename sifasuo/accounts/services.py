@@ -18,7 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sifasuo.accounts.authentication import hash_key
-from sifasuo.accounts.models import ApiToken, User, UserKind, UserRole
+from sifasuo.accounts.models import ApiToken, PasswordHistory, User, UserKind, UserRole
 from sifasuo.accounts.roles import ADMIN_ROLES, ROLE_UNIT_KINDS, Role
 from sifasuo.core import audit
 from sifasuo.core.choices import AuditOutcome
@@ -59,8 +59,13 @@ def user_create(
     unit: Any,
     password: str,
     display_name: str = "",
+    must_change_password: bool = False,
 ) -> User:
-    """Create a staff account (system administrator's job); no roles yet."""
+    """Create a staff account (system administrator's job); no roles yet.
+
+    With ``must_change_password`` the password counts as expired: the first page after
+    the first login is the change page (an initial password someone else knows).
+    """
     if User.objects.filter(username__iexact=username).exists():
         raise ApplicationError(_("This username is already taken."), field="username")
     user = User(username=username, unit=unit, display_name=display_name, kind=UserKind.STAFF)
@@ -69,9 +74,10 @@ def user_create(
     except ValidationError as exc:
         raise ApplicationError(" ".join(exc.messages), field="password") from exc
     user.set_password(password)
-    user.password_changed_at = timezone.now()
+    user.password_changed_at = None if must_change_password else timezone.now()
     user.full_clean()
     user.save()
+    _remember_password(user)
     audit.record("user_create", actor=actor, obj=user, changes={"fields": ["username", "unit"]})
     return user
 
@@ -150,9 +156,18 @@ def password_change(*, user: User, new_password: str) -> User:
     user.set_password(new_password)
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "password_changed_at"])
+    _remember_password(user)
     _revoke_api_tokens(user)
     audit.record("password_change", actor=user, obj=user)
     return user
+
+
+def _remember_password(user: User) -> None:
+    """Keep the new password's hash for the history rule; forget the older ones."""
+    PasswordHistory.objects.create(user=user, password=user.password)
+    keep = max(settings.PASSWORD_HISTORY_COUNT, 1)
+    stale = PasswordHistory.objects.filter(user=user).order_by("-created_at", "-id")[keep:]
+    PasswordHistory.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
 
 
 @transaction.atomic
@@ -217,3 +232,50 @@ def api_token_issue(*, user: User) -> str:
     )
     audit.record("api_token_issue", actor=user, obj=user)
     return key
+
+
+def _session_store(session_key: str | None = None) -> Any:
+    from importlib import import_module
+
+    return import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+
+
+def session_register(*, user: User, session_key: str, ip: str | None, user_agent: str) -> None:
+    """Remember a new login session of ``user`` (for the user's session list)."""
+    if not session_key:
+        return
+    from sifasuo.accounts.models import UserSession
+
+    stale = timezone.now() - timedelta(seconds=settings.SESSION_ABSOLUTE_SECONDS)
+    UserSession.objects.filter(user=user, created_at__lt=stale).delete()
+    UserSession.objects.update_or_create(
+        key_hash=hash_key(session_key),
+        defaults={
+            "user": user,
+            "session_key": session_key,
+            "ip": ip,
+            "user_agent": user_agent[:200],
+        },
+    )
+
+
+def session_forget(*, session_key: str | None) -> None:
+    """Forget a session that has ended (logout)."""
+    if session_key:
+        from sifasuo.accounts.models import UserSession
+
+        UserSession.objects.filter(key_hash=hash_key(session_key)).delete()
+
+
+@transaction.atomic
+def session_end(*, actor: User, sessions: Iterable[Any]) -> int:
+    """End sessions of ``actor`` (from the session list); return how many; audited."""
+    ended = 0
+    for row in sessions:
+        if row.user_id != actor.pk:
+            raise PermissionDenied
+        _session_store(row.session_key).delete()
+        row.delete()
+        ended += 1
+    audit.record("session_end", actor=actor, obj=actor, changes={"sessions": ended})
+    return ended

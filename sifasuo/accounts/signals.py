@@ -1,4 +1,4 @@
-"""Audit rows for logins, failed logins, logouts and lockouts."""
+"""Audit rows for logins, failed logins, logouts and lockouts; the user's session list."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
         request.session[SESSION_LOGIN_AT] = int(time.time())
         request.session[SESSION_HAS_DEVICE] = has_confirmed_device(user)
+        _register_session(request, user)
     audit.record("login", actor=user, obj=user)
 
 
@@ -40,8 +41,26 @@ def on_login_failed(
     )
 
 
+def _register_session(request: Any, user: Any) -> None:
+    from sifasuo.accounts.services import session_register
+    from sifasuo.core.middleware import client_ip
+
+    if not request.session.session_key:
+        request.session.save()
+    session_register(
+        user=user,
+        session_key=request.session.session_key,
+        ip=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+
+
 @receiver(user_logged_out)
 def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        from sifasuo.accounts.services import session_forget
+
+        session_forget(session_key=request.session.session_key)
     if user is not None:
         audit.record("logout", actor=user, obj=user)
 

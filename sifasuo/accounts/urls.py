@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.password_change, name="password_change"),
+    path("accounts/sessions/", views.session_list, name="session_list"),
     path("accounts/otp/setup/", views.otp_setup, name="otp_setup"),
     path("accounts/otp/verify/", views.otp_verify, name="otp_verify"),
     path("audit/", views.audit_list, name="audit_list"),

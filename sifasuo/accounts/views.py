@@ -1,4 +1,4 @@
-"""Login, logout, workbench, two-factor, password change, the audit trail list."""
+"""Login, logout, workbench, two-factor, password change, sessions, the audit trail list."""
 
 from __future__ import annotations
 
@@ -10,20 +10,28 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sifasuo.accounts import selectors, services
-from sifasuo.accounts.forms import AuditFilterForm, LoginForm, OTPTokenForm
+from sifasuo.accounts.authentication import hash_key
+from sifasuo.accounts.forms import (
+    AuditFilterForm,
+    LoginForm,
+    OTPTokenForm,
+    StaffPasswordChangeForm,
+)
+from sifasuo.accounts.passwords import password_expired
 from sifasuo.core import audit, todos
 from sifasuo.core.errors import ApplicationError
 from sifasuo.core.listing import paginate
+from sifasuo.core.middleware import client_ip
 from sifasuo.core.xlsx import audited_export
 
 
@@ -112,8 +120,12 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
-    """Change one's password; the current session stays, other sessions end."""
-    form = PasswordChangeForm(request.user, request.POST or None)
+    """Change one's password; the current session stays, other sessions end.
+
+    Also the page an expired password leads to (PasswordExpiryMiddleware) before any other.
+    """
+    expired = password_expired(request.user)
+    form = StaffPasswordChangeForm(request.user, request.POST or None)
     for field in form.fields.values():
         field.widget.attrs.setdefault("class", "form-control")
     if request.method == "POST" and form.is_valid():
@@ -125,10 +137,43 @@ def password_change(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error("new_password1", exc.message)
         else:
-            update_session_auth_hash(request, user)
-            messages.success(request, _("Your password has been changed."))
+            old_key = request.session.session_key
+            update_session_auth_hash(request, user)  # a new session key; the others end
+            services.session_forget(session_key=old_key)
+            services.session_register(
+                user=user,
+                session_key=request.session.session_key or "",
+                ip=client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            )
+            messages.success(
+                request, _("Your password has been changed. Your other sessions have ended.")
+            )
             return redirect("accounts:workbench")
-    return render(request, "accounts/password_change.html", {"form": form, "expired": False})
+    return render(request, "accounts/password_change.html", {"form": form, "expired": expired})
+
+
+@require_http_methods(["GET", "POST"])
+def session_list(request: HttpRequest) -> HttpResponse:
+    """The user's own login sessions (ASVS 3.3.4): see them, end one or all the others."""
+    user: Any = request.user
+    sessions = selectors.live_sessions_of(user)
+    current = hash_key(request.session.session_key or "")
+    others = [s for s in sessions if s.key_hash != current]
+    if request.method == "POST":
+        which = request.POST.get("session", "")
+        chosen = others if which == "others" else [s for s in others if str(s.pk) == which]
+        if not chosen and which != "others":
+            raise Http404
+        ended = services.session_end(actor=user, sessions=chosen)
+        messages.success(
+            request,
+            ngettext("%(n)d session has been ended.", "%(n)d sessions have been ended.", ended)
+            % {"n": ended},
+        )
+        return redirect("accounts:session_list")
+    rows = [{"row": s, "current": s.key_hash == current} for s in sessions]
+    return render(request, "accounts/session_list.html", {"sessions": rows, "others": others})
 
 
 AUDIT_EXPORT_HEADERS = [

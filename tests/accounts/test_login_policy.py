@@ -229,3 +229,178 @@ def test_a_session_ends_eight_hours_after_login_however_active(office_clerk):
     assert response["Location"].startswith(LOGIN_URL)
     assert after.status_code == 302
     assert not _logged_in(client)
+
+
+# SECURITY.md §7 checks 11, 12, 16 and 17 in full.
+
+
+def test_eleven_characters_are_too_few_and_sixty_four_are_fine(db):
+    # when / then (ASVS 2.1.1 and 2.1.2)
+    assert _codes("Xian-Sifa24") == {"password_too_short"}
+    assert len("Xian-Sifa24") == 11
+    assert _codes("Xian-Sifa-2024") == set()
+    sixty_four = ("Xian-Sifa-2024-" * 5)[:64]
+    assert len(sixty_four) == 64
+    assert _codes(sixty_four) == set()
+    assert "password_too_long" in _codes("Xx1-" * 32 + "y")
+
+
+def test_each_weak_password_gets_its_own_message(db):
+    # when
+    messages = {}
+    for password in ["Abc12345", "password1234", "aaaaaaaaaaaa"]:
+        try:
+            validate_password(password)
+        except ValidationError as exc:
+            messages[password] = exc.messages
+    # then: three different explanations, each naming its rule
+    assert len({tuple(m) for m in messages.values()}) == 3
+    assert all(messages.values())
+
+
+def test_the_lockout_leaves_an_axes_record(client, office_clerk):
+    from axes.models import AccessAttempt
+
+    # when
+    for _ in range(5):
+        _login(client, "xiyilu_clerk", "Wrong-password-1")
+    # then
+    attempt = AccessAttempt.objects.get(username="xiyilu_clerk")
+    assert attempt.failures_since_start == 5
+
+
+def test_login_gives_a_new_session_key_and_logout_ends_it(office_clerk):
+    from django.contrib.sessions.models import Session
+
+    # given: an anonymous session before login
+    client = Client()
+    client.get(LOGIN_URL)
+    client.session.save()
+    before = client.session.session_key
+    # when
+    assert _login(client, "xiyilu_clerk", PASSWORD).status_code == 302
+    after = client.cookies["sessionid"].value
+    # then: fixation is impossible
+    assert before != after
+    assert Session.objects.filter(session_key=after).exists()
+    # when: logout, then the old cookie is replayed
+    client.post("/accounts/logout/")
+    replay = Client()
+    replay.cookies["sessionid"] = after
+    response = replay.get("/")
+    # then
+    assert not Session.objects.filter(session_key=after).exists()
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN_URL)
+
+
+def test_a_password_change_keeps_this_session_and_ends_the_others(office_clerk):
+    # given: two sessions of one user
+    first, second = Client(), Client()
+    assert _login(first, "xiyilu_clerk", PASSWORD).status_code == 302
+    assert _login(second, "xiyilu_clerk", PASSWORD).status_code == 302
+    # when: the password is changed in the first
+    response = first.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Another#Passw0rd2026",
+            "new_password2": "Another#Passw0rd2026",
+        },
+    )
+    # then
+    assert response.status_code == 302
+    assert first.get("/").status_code == 200
+    ended = second.get("/")
+    assert ended.status_code == 302
+    assert ended["Location"].startswith(LOGIN_URL)
+
+
+def _sessions(client: Client):
+    response = client.get("/accounts/sessions/")
+    assert response.status_code == 200
+    return response.context["sessions"]
+
+
+def test_the_user_sees_their_sessions_and_ends_another(office_clerk, office_director):
+    # given: two sessions of the clerk (two browsers) and one of the director
+    first = Client(REMOTE_ADDR="10.1.0.1", HTTP_USER_AGENT="Browser One")
+    second = Client(REMOTE_ADDR="10.1.0.2", HTTP_USER_AGENT="Browser Two")
+    director = Client()
+    for client, username in ((first, "xiyilu_clerk"), (second, "xiyilu_clerk")):
+        assert _login(client, username, PASSWORD).status_code == 302
+    assert _login(director, "xiyilu_director", PASSWORD).status_code == 302
+    # when
+    listed = _sessions(first)
+    # then: both, newest first, this one marked; nothing of the director's
+    assert [(s["row"].ip, s["current"]) for s in listed] == [
+        ("10.1.0.2", False),
+        ("10.1.0.1", True),
+    ]
+    page = first.get("/accounts/sessions/").content.decode()
+    assert "Browser Two" in page
+    assert first.session.session_key not in page
+    # when: the second session is ended from the first
+    other = listed[0]["row"]
+    response = first.post("/accounts/sessions/", {"session": other.pk})
+    # then
+    assert response.status_code == 302
+    assert second.get("/")["Location"].startswith(LOGIN_URL)
+    assert first.get("/").status_code == 200
+    assert [s["current"] for s in _sessions(first)] == [True]
+    assert AuditEvent.objects.filter(action="session_end", actor=office_clerk).exists()
+    assert director.get("/").status_code == 200
+
+
+def test_another_users_session_cannot_be_ended(office_clerk, office_director):
+    # given
+    mine, theirs = Client(), Client()
+    assert _login(mine, "xiyilu_clerk", PASSWORD).status_code == 302
+    assert _login(theirs, "xiyilu_director", PASSWORD).status_code == 302
+    their_row = _sessions(theirs)[0]["row"]
+    # when
+    response = mine.post("/accounts/sessions/", {"session": their_row.pk})
+    # then
+    assert response.status_code == 404
+    assert theirs.get("/").status_code == 200
+
+
+def test_after_a_password_change_only_this_session_is_listed(office_clerk):
+    # given
+    first, second = Client(), Client()
+    assert _login(first, "xiyilu_clerk", PASSWORD).status_code == 302
+    assert _login(second, "xiyilu_clerk", PASSWORD).status_code == 302
+    assert len(_sessions(first)) == 2
+    # when
+    first.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Another#Passw0rd2026",
+            "new_password2": "Another#Passw0rd2026",
+        },
+    )
+    # then: the list shows this (re-keyed) session only; the key is stored encrypted
+    from sifasuo.accounts.models import UserSession
+
+    assert [s["current"] for s in _sessions(first)] == [True]
+    row = UserSession.objects.get(user=office_clerk)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT session_key FROM accounts_usersession WHERE id = %s", [row.pk])
+        (stored,) = cursor.fetchone()
+    assert stored.startswith("sm4gcm:")
+    assert first.session.session_key not in stored
+
+
+def test_end_all_other_sessions(office_clerk):
+    # given
+    clients = [Client() for _ in range(3)]
+    for client in clients:
+        assert _login(client, "xiyilu_clerk", PASSWORD).status_code == 302
+    # when
+    clients[0].post("/accounts/sessions/", {"session": "others"})
+    # then
+    assert clients[0].get("/").status_code == 200
+    assert all(c.get("/").status_code == 302 for c in clients[1:])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -265,3 +266,195 @@ def test_api_tokens_end_with_a_password_change_or_a_reset(client, sysadmin, seca
     services.otp_reset(actor=secadmin, user=sysadmin)
     # then
     assert not ApiToken.objects.filter(user__in=[user, sysadmin]).exists()
+
+
+# Issue 9: who must use two-factor login in production, and the deployment gate.
+
+PRODUCTION_ENFORCED = {
+    "city_officer": SETUP,
+    "xincheng_reviewer": SETUP,
+    "xiyilu_director": SETUP,
+    "xiyilu_clerk": SETUP,
+    "sysadmin": SETUP,
+    "secadmin": SETUP,
+    "auditadmin": SETUP,
+    "xiyilu_mediator": "/",  # reads no correction or resettlement record: offered, not forced
+}
+
+
+def _production_roles() -> list[str]:
+    import importlib
+
+    return list(importlib.import_module("config.settings.production").OTP_ENFORCED_ROLES)
+
+
+def test_the_enforced_roles_are_the_administrators_and_the_sensitive_readers():
+    from sifasuo.accounts.roles import (
+        ADMIN_ROLES,
+        POLICIES,
+        STAFF_ROLES,
+        two_factor_required_roles,
+    )
+
+    required = two_factor_required_roles()
+    readers = {role for role, actions in POLICIES["sensitive"].items() if actions.get("view")}
+    assert required == ADMIN_ROLES | readers
+    assert required == {
+        "SYSTEM_ADMIN",
+        "SECURITY_ADMIN",
+        "AUDIT_ADMIN",
+        "CITY_OFFICER",
+        "DISTRICT_OFFICER",
+        "OFFICE_DIRECTOR",
+        "OFFICE_CLERK",
+    }
+    assert required <= STAFF_ROLES
+    assert set(_production_roles()) == required
+
+
+def test_a_role_that_gains_sensitive_reading_must_use_two_factor(monkeypatch, settings):
+    from sifasuo.accounts.checks import check_two_factor_enforcement
+    from sifasuo.accounts.roles import OWN, POLICIES, two_factor_required_roles
+
+    # given: the production list as it is today
+    settings.OTP_ENFORCED_ROLES = _production_roles()
+    assert check_two_factor_enforcement(None) == []
+    # when: mediators are given the right to read correction records
+    monkeypatch.setitem(POLICIES["sensitive"], "MEDIATOR", {"view": {OWN}})
+    # then: they are required, and a deployment that leaves them out is refused
+    assert "MEDIATOR" in two_factor_required_roles()
+    errors = check_two_factor_enforcement(None)
+    assert [e.id for e in errors] == ["accounts.E001"]
+    assert "MEDIATOR" in errors[0].msg
+
+
+@pytest.mark.parametrize(("username", "landing"), sorted(PRODUCTION_ENFORCED.items()))
+def test_with_the_production_list_each_role_enrols_or_is_offered(settings, demo, username, landing):
+    # given
+    settings.OTP_ENFORCED_ROLES = _production_roles()
+    # when
+    client, landed = password_login(username)
+    # then
+    assert landed == landing
+    if landing == SETUP:
+        assert client.get("/people/")["Location"] == SETUP
+
+
+@pytest.mark.parametrize("username", sorted(PRODUCTION_ENFORCED))
+def test_every_staff_user_can_reach_the_enrolment_page(settings, client_for, demo, username):
+    # given: enforcement off, as in the test settings (two-factor only offered)
+    from sifasuo.accounts.models import User
+
+    settings.OTP_ENFORCED_ROLES = []
+    client = client_for(User.objects.get(username=username))
+    # when
+    workbench = client.get("/")
+    setup = client.get(SETUP)
+    # then: the header links to it and it shows the key to scan
+    assert workbench.status_code == 200
+    assert f'href="{SETUP}"' in workbench.content.decode()
+    assert setup.status_code == 200
+    assert setup.context["secret_b32"]
+
+
+def test_the_deploy_check_refuses_enforcement_off_or_incomplete(settings):
+    from django.core.checks import ERROR, registry
+
+    from sifasuo.accounts.checks import check_two_factor_enforcement
+
+    # given: it is a deployment check only
+    assert check_two_factor_enforcement in registry.registry.get_checks(
+        include_deployment_checks=True
+    )
+    assert check_two_factor_enforcement not in registry.registry.get_checks()
+    # when: off, then without the auditor, then with a typo
+    settings.OTP_ENFORCED_ROLES = []
+    off = check_two_factor_enforcement(None)
+    settings.OTP_ENFORCED_ROLES = [r for r in _production_roles() if r != "AUDIT_ADMIN"]
+    partial = check_two_factor_enforcement(None)
+    settings.OTP_ENFORCED_ROLES = [*_production_roles(), "SYSTEM_ADMN"]
+    typo = check_two_factor_enforcement(None)
+    # then
+    assert [(e.id, e.level >= ERROR) for e in off] == [("accounts.E001", True)]
+    assert "AUDIT_ADMIN" in off[0].msg
+    assert [e.id for e in partial] == ["accounts.E001"]
+    assert partial[0].msg == "Two-factor login is not enforced for: AUDIT_ADMIN."
+    assert [e.id for e in typo] == ["accounts.E002"]
+
+
+def _check_deploy(**env: str):
+    """``manage.py check --deploy --fail-level WARNING`` under production settings (.ci/run 5)."""
+    import os
+    import secrets
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    environment = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "OTP_ENFORCED_ROLES"}
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        SIFASUO_FIELD_KEYS=f"k1={secrets.token_hex(16)}",
+        SIFASUO_FIELD_KEY_ID="k1",
+        SIFASUO_BLIND_INDEX_KEY=secrets.token_hex(32),
+        SIFASUO_AUDIT_CHAIN_KEY=secrets.token_hex(32),
+        DJANGO_ALLOWED_HOSTS="sifasuo.example.gov.cn",
+        **env,
+    )
+    return subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_passes_with_the_production_defaults():
+    result = _check_deploy()
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_fails_with_enforcement_switched_off():
+    result = _check_deploy(OTP_ENFORCED_ROLES="SYSTEM_ADMIN,SECURITY_ADMIN,AUDIT_ADMIN")
+    assert result.returncode != 0
+    assert "accounts.E001" in result.stderr
+    assert "CITY_OFFICER, DISTRICT_OFFICER, OFFICE_CLERK, OFFICE_DIRECTOR" in result.stderr
+
+
+def test_ten_wrong_codes_throttle_the_device_and_are_audited(sysadmin):
+    from freezegun import freeze_time
+
+    # given: an enrolled administrator, logged in with the password again
+    device = TOTPDevice.objects.create(user=sysadmin, name="phone", confirmed=True)
+    with freeze_time(timezone.now()) as frozen:
+        client, landed = password_login("sysadmin")
+        assert landed == VERIFY
+        right = code_for(device)
+        wrong = f"{(int(right) + 500000) % 10**6:06d}"
+        # when
+        for _ in range(10):
+            assert client.post(VERIFY, {"otp_token": wrong}).status_code == 200
+        refused = client.post(VERIFY, {"otp_token": right})
+        # then: even the right code is refused while the device is throttled
+        assert refused.status_code == 200
+        assert client.get("/people/")["Location"] == VERIFY
+        device.refresh_from_db()
+        assert device.throttling_failure_count >= 1
+        assert device.verify_is_allowed()[0] is False
+        assert (
+            AuditEvent.objects.filter(
+                action="otp_verify", actor_username="sysadmin", outcome="DENIED"
+            ).count()
+            == 11
+        )
+        # when: the back-off has passed, the next time step's code works
+        frozen.tick(60)
+        accepted = client.post(VERIFY, {"otp_token": code_for(device)})
+    # then
+    assert accepted.status_code == 302

@@ -55,6 +55,7 @@ class Command(BaseCommand):
                     unit=city,
                     password=password,
                     display_name=options["display_name"],
+                    must_change_password=True,
                 )
                 services.user_set_roles(actor=None, user=user, roles=[options["role"]])
         except ApplicationError as exc:

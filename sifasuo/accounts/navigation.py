@@ -42,6 +42,7 @@ ENTRIES: list[NavEntry] = [
         "person-gear",
     ),
     NavEntry(_("Audit trail"), "accounts:audit_list", frozenset({Role.AUDIT_ADMIN}), "journal"),
+    NavEntry(_("Access review"), "core:access_review", frozenset({Role.AUDIT_ADMIN}), "eye"),
 ]
 
 

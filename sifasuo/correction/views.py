@@ -156,8 +156,7 @@ def subject_export_revealed(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = forms.RevealedExportForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("State the reason for the unmasked export."))
-        return redirect("correction:subject_list")
+        return HttpResponse(_("State the reason for the unmasked export."), status=400)
     query = QueryDict(form.cleaned_data["query"] or "")
     filterset = CorrectionSubjectFilterSet(
         query or None, queryset=selectors.subject_list(user=user, action="reveal"), user=user

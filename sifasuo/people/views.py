@@ -117,6 +117,7 @@ def person_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """One person, masked; reveal buttons for roles that may reveal."""
     _mark_personal(request)
     person = get_for_user(Person.objects.all(), request.user, "view", public_id=public_id)
+    audit.record("view", actor=request.user, obj=person)  # a read of personal data (fail closed)
     can_reveal = Person.objects.visible_to(request.user, "reveal").filter(pk=person.pk).exists()
     can_change = Person.objects.visible_to(request.user, "change").filter(pk=person.pk).exists()
     return render(

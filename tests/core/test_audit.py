@@ -189,3 +189,136 @@ def test_postgresql_refuses_truncate_of_the_audit_trail(person):
         with pytest.raises(DatabaseError), transaction.atomic():
             cursor.execute("TRUNCATE core_auditevent")
     assert AuditEvent.objects.exists()
+
+
+# Fail closed (check 28) -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def audit_down(monkeypatch):
+    """Call it to make the audit trail unwritable: every insert of an audit row raises."""
+
+    def refuse(self, *args, **kwargs):
+        raise DatabaseError("could not extend file: No space left on device")
+
+    return lambda: monkeypatch.setattr(AuditEvent, "save", refuse)
+
+
+def _pii_free(response, *secrets: str) -> None:
+    body = response.content.decode()
+    assert response.status_code == 503
+    for secret in secrets:
+        assert secret not in body, secret
+    assert "audit" in body.lower() or "审计" in body
+
+
+def test_the_writer_reports_audit_unavailable(audit_down, office_clerk):
+    # given
+    audit_down()
+    # when / then
+    with pytest.raises(audit.AuditUnavailable):
+        audit.record("view", actor=office_clerk, object_type="people.person")
+
+
+def test_a_correction_subject_page_fails_closed(audit_down, client_for, office_clerk):
+    # given
+    from tests.correction import factories
+
+    subject = factories.received(actor=office_clerk, name="钱闭合")
+    client = client_for(office_clerk)
+    audit_down()
+    # when
+    response = client.get(f"/correction/subjects/{subject.public_id}/")
+    # then
+    _pii_free(response, "钱闭合", subject.person.id_number, factories.CRIME, factories.PHONE)
+
+
+def test_a_resettlement_file_fails_closed(audit_down, client_for, office_clerk):
+    # given
+    from tests.resettlement import factories
+
+    rp = factories.assisting(actor=office_clerk)
+    client = client_for(office_clerk)
+    audit_down()
+    # when
+    response = client.get(rp.get_absolute_url())
+    # then
+    _pii_free(response, rp.person.name, rp.person.id_number, factories.CRIME, factories.PHONE)
+
+
+def test_a_person_page_reveal_and_export_fail_closed(
+    audit_down, client_for, office_clerk, office_director
+):
+    # given
+    person = services.person_create(
+        actor=office_clerk,
+        unit=office_clerk.unit,
+        name=NAME,
+        id_number=ID_NUMBER,
+        phone=PHONE,
+        address="西安市新城区西一路88号",
+    )
+    director = client_for(office_director)
+    audit_down()
+    # when
+    page = director.get(f"/people/{person.public_id}/")
+    reveal = director.post(
+        f"/people/{person.public_id}/reveal/", {"field": "id_number", "reason": "核对"}
+    )
+    export = director.get("/people/?export=xlsx")
+    # then
+    for response in (page, reveal):
+        _pii_free(response, NAME, ID_NUMBER, PHONE, "西一路88号")
+    assert export.status_code == 503
+    assert not export.get("Content-Type", "").startswith("application/vnd.openxmlformats")
+
+
+def test_a_write_whose_audit_row_fails_commits_nothing(audit_down, client_for, office_clerk):
+    # given
+    from tests.correction.factories import id_number
+
+    people, client = Person.objects.count(), client_for(office_clerk)
+    rows = _real_count()
+    audit_down()
+    # when
+    response = client.post(
+        "/people/new/",
+        {
+            "name": "孙未存",
+            "id_type": "RESIDENT_ID",
+            "id_number": id_number(),
+            "sex": "U",
+            "birth_date": "",
+            "phone": "",
+            "address": "",
+            "form_token": "fail-closed-token-1",
+        },
+    )
+    assert "form" not in (response.context or {}) or not response.context["form"].errors
+    # then
+    assert response.status_code == 503
+    assert Person.objects.count() == people
+    assert not Person.objects.filter(name="孙未存").exists()
+    assert _real_count() == rows
+
+
+def test_an_edit_whose_audit_row_fails_changes_nothing(audit_down, client_for, office_clerk):
+    # given
+    person = services.person_create(actor=office_clerk, unit=office_clerk.unit, name="周原名")
+    client = client_for(office_clerk)
+    audit_down()
+    # when
+    response = client.post(
+        f"/people/{person.public_id}/edit/",
+        {"version": person.version, "name": "周改名", "id_type": person.id_type, "sex": "U"},
+    )
+    # then
+    assert response.status_code == 503
+    person.refresh_from_db()
+    assert person.name == "周原名"
+
+
+def _real_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM core_auditevent")
+        return cursor.fetchone()[0]

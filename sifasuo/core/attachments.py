@@ -1,11 +1,21 @@
-"""Attachments: accept an upload (type sniffed, size capped, checksummed), audited."""
+"""Attachments: accept an upload (type sniffed, size capped, checksummed), audited.
+
+The file is written first under a random name, then the row, in one transaction; if
+writing fails (a full disk: ``ENOSPC``) the partial file is removed and the user gets a
+clear message, and if the row fails the file is removed, so no row ever points to a missing
+file and no file is left without its row (SECURITY.md checks 37 and 45). A file whose row
+was rolled back by an enclosing transaction is found by ``orphan_files``.
+"""
 
 from __future__ import annotations
 
+import errno
+import logging
 from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -13,14 +23,58 @@ from django.utils.translation import gettext as _
 from sifasuo.core import audit
 from sifasuo.core.crypto import sm3
 from sifasuo.core.errors import ApplicationError
-from sifasuo.core.filetypes import UnsafeArchiveError, sniff
+from sifasuo.core.filetypes import UnsafeArchiveError, UnsafeXmlError, sniff
 from sifasuo.core.models import Attachment
 from sifasuo.core.scope import assert_in_scope
 
+logger = logging.getLogger(__name__)
+
+# Errors of a storage that cannot take the file: full disk, quota, read-only file system.
+STORAGE_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
+
+
+class StorageUnavailableError(ApplicationError):
+    """The file store cannot take the upload (disk full, quota, read-only)."""
+
+    status_code = 507
+
 
 def _clean_name(name: str) -> str:
+    """The original name as harmless metadata: no path, no control or reserved characters."""
     base = PurePath(name.replace("\\", "/")).name
-    return "".join(ch for ch in base if ch.isprintable() and ch not in '<>:"|?*')[:200] or "file"
+    cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '<>:"|?*/\\')
+    return cleaned.strip().lstrip(".")[:200] or "file"
+
+
+def _discard(storage: Storage, name: str) -> None:
+    try:
+        if name and storage.exists(name):
+            storage.delete(name)
+    except OSError:  # the store is broken too; the sweep (orphan_files) finds it later
+        logger.warning("could not remove the partial upload %s", name)
+
+
+def _store(attachment: Attachment, uploaded: UploadedFile) -> None:
+    """Write the file under its random name; a write failure leaves no partial file."""
+    field = attachment.file.field
+    storage = attachment.file.storage
+    name = field.generate_filename(attachment, attachment.original_name)
+    try:
+        stored = storage.save(name, uploaded, max_length=field.max_length)
+    except OSError as exc:
+        _discard(storage, name)
+        if exc.errno in STORAGE_FULL_ERRNOS:
+            logger.error("attachment store is full or read-only: %s", exc.strerror)
+        else:
+            logger.error("attachment store failed: %s", exc.strerror)
+        raise StorageUnavailableError(
+            _(
+                "The file could not be saved because the file storage is full or "
+                "unavailable. Nothing was saved; please try again later or tell the "
+                "system administrator."
+            )
+        ) from exc
+    attachment.file.name = stored
 
 
 @transaction.atomic
@@ -41,6 +95,10 @@ def attachment_create(
         raise ApplicationError(_("The upload is empty."))
     try:
         file_type = sniff(stream)
+    except UnsafeXmlError as exc:
+        raise ApplicationError(
+            _("The file contains an XML document type declaration, which is not accepted.")
+        ) from exc
     except UnsafeArchiveError as exc:
         raise ApplicationError(_("The file expands to more than the allowed size.")) from exc
     if file_type is None or file_type not in settings.ATTACHMENT_ALLOWED_TYPES:
@@ -62,7 +120,7 @@ def attachment_create(
         owner_type=owner._meta.label_lower if owner else "",
         owner_id=str(owner.pk) if owner else "",
     )
-    attachment.file.save(attachment.original_name, uploaded, save=False)
+    _store(attachment, uploaded)
     # Remove the stored file if this step fails, so no file is left without its row.
     stored_name = attachment.file.name
     try:
@@ -71,6 +129,29 @@ def attachment_create(
         assert_in_scope(attachment, actor, "create")
         audit.record("create", actor=actor, obj=attachment, changes={"fields": ["file"]})
     except Exception:
-        attachment.file.storage.delete(stored_name)
+        _discard(attachment.file.storage, stored_name)
         raise
     return attachment
+
+
+def orphan_files(storage: Storage | None = None, folder: str = "attachments") -> list[str]:
+    """Stored attachment files that no row names (left by a rolled-back transaction)."""
+    from django.core.files.storage import default_storage
+
+    storage = storage or default_storage
+    known = set(Attachment.objects.values_list("file", flat=True))
+    found: list[str] = []
+
+    def walk(path: str) -> None:
+        if not storage.exists(path):
+            return
+        directories, files = storage.listdir(path)
+        for name in files:
+            full = f"{path}/{name}"
+            if full not in known:
+                found.append(full)
+        for directory in directories:
+            walk(f"{path}/{directory}")
+
+    walk(folder)
+    return sorted(found)

@@ -42,10 +42,13 @@ class RequestContextMiddleware:
 
 
 class NoStoreMiddleware:
-    """Send ``Cache-Control: no-store`` on every page a logged-in user sees.
+    """Send ``Cache-Control: no-store`` on every page that may hold personal data.
 
-    Staff pages may show personal data; public pages (the locator, the portal home) stay
-    cacheable. A view can also mark itself with ``request.contains_personal_data = True``.
+    That is every page a logged-in user (staff or citizen) sees, every page built from the
+    visitor's session (the portal's login steps hold the phone number there) and every
+    view that marks itself with ``request.contains_personal_data = True``. Only anonymous,
+    session-free public pages (the locator, the portal home, the guides) stay cacheable
+    (ASVS 8.2.1, SECURITY.md check 21).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -55,7 +58,10 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         personal = getattr(request, "contains_personal_data", False)
-        if personal or (user is not None and user.is_authenticated):
+        session = getattr(request, "session", None)
+        # A session with data (not one merely read to find no user) shapes the page.
+        from_session = session is not None and not session.is_empty()
+        if personal or from_session or (user is not None and user.is_authenticated):
             response["Cache-Control"] = "no-store"
             response["Pragma"] = "no-cache"
         return response

@@ -1,4 +1,11 @@
-"""Excel building blocks: safe export (formula cells neutralised) and safe, limited import."""
+"""Excel building blocks: safe export (formula cells neutralised) and safe, limited import.
+
+Every xlsx the platform writes goes through ``build_workbook`` (or ``neutralise`` for the
+two hand-laid sheets: stats.statements and the offices template), so a text cell starting
+with ``= + - @``, a tab or a carriage return is written with a leading apostrophe. Imports
+check the zip first (core.filetypes) and openpyxl parses with defusedxml, which refuses
+entity declarations (billion laughs); ``assert_safe_xml_parser`` proves it at start-up.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +30,14 @@ ROW_KEY = "__row__"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def assert_safe_xml_parser() -> None:
+    """Fail loudly if openpyxl would parse workbooks without defusedxml."""
+    import openpyxl
+
+    if not openpyxl.DEFUSEDXML:
+        raise RuntimeError("openpyxl is not using defusedxml: install it (SECURITY.md 3.4)")
+
+
 def neutralise(value: Any) -> Any:
     """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
@@ -35,7 +50,7 @@ def build_workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[A
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append([str(h) for h in headers])
+    sheet.append([neutralise(str(h)) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
@@ -92,6 +107,7 @@ def read_rows(stream: IO[bytes], *, expected_headers: Sequence[str]) -> list[dic
 
     Each dict also holds ``ROW_KEY``: the row's number in the sheet, for error reports.
     """
+    assert_safe_xml_parser()
     data = stream.read(MAX_IMPORT_BYTES + 1)
     if len(data) > MAX_IMPORT_BYTES:
         raise ApplicationError(_("The file is too large to import."))
@@ -104,9 +120,20 @@ def read_rows(stream: IO[bytes], *, expected_headers: Sequence[str]) -> list[dic
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a bad file
         raise ApplicationError(_("The file is not a valid Excel (.xlsx) workbook.")) from exc
+    try:
+        return _sheet_rows(workbook, expected_headers)
+    except ApplicationError:
+        raise
+    except Exception as exc:  # a part that fails to parse (defusedxml: entities forbidden)
+        raise ApplicationError(_("The file is not a valid Excel (.xlsx) workbook.")) from exc
+    finally:
+        workbook.close()
+
+
+def _sheet_rows(workbook: Any, expected_headers: Sequence[str]) -> list[dict[str, str]]:
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+    header = [_restore(str(h).strip()) if h is not None else "" for h in next(rows, ())]
     missing = [h for h in expected_headers if h not in header]
     if missing:
         raise ApplicationError(
@@ -125,5 +152,4 @@ def read_rows(stream: IO[bytes], *, expected_headers: Sequence[str]) -> list[dic
         record = dict(zip(header, cells, strict=False))
         record[ROW_KEY] = str(row_number)
         result.append(record)
-    workbook.close()
     return result

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -82,9 +84,9 @@ def test_read_rows_refuses_a_zip_that_is_not_a_workbook():
         xlsx.read_rows(io.BytesIO(buffer.getvalue()), expected_headers=["a"])
 
 
-def test_read_rows_refuses_a_zip_bomb(monkeypatch):
+def test_read_rows_refuses_a_zip_bomb(settings):
     # given: a limit small enough that an ordinary workbook exceeds it
-    monkeypatch.setattr("sifasuo.core.filetypes.MAX_UNCOMPRESSED_BYTES", 100)
+    settings.ATTACHMENT_MAX_UNCOMPRESSED_BYTES = 100
     content = xlsx.build_workbook("t", ["a"], [["1"]])
     # when / then
     with pytest.raises(ApplicationError):
@@ -107,3 +109,38 @@ def test_read_rows_refuses_too_large_a_file(monkeypatch):
     # when / then
     with pytest.raises(ApplicationError):
         xlsx.read_rows(io.BytesIO(content), expected_headers=["a"])
+
+
+def test_headers_are_neutralised_too():
+    # given: a header taken from data (a clause, an indicator) that looks like a formula
+    content = xlsx.build_workbook("t", ["=cmd|' /C calc'!A0", "名称"], [["1", "x"]])
+    # when
+    sheet = _sheet(content)
+    # then: written as text, and read back as the original header
+    assert sheet.cell(1, 1).value == "'=cmd|' /C calc'!A0"
+    assert sheet.cell(1, 1).data_type == "s"
+    rows = xlsx.read_rows(io.BytesIO(content), expected_headers=["=cmd|' /C calc'!A0"])
+    assert rows[0]["=cmd|' /C calc'!A0"] == "1"
+
+
+# Every xlsx the platform writes goes through core.xlsx (or its neutralise).
+XLSX_WRITERS = {
+    "sifasuo/core/xlsx.py",  # build_workbook: every cell neutralised
+    "sifasuo/stats/statements.py",  # statement_xlsx: neutralise() on every data cell
+    "sifasuo/offices/workbook.py",  # template_workbook: neutralise() on the example rows
+}
+
+
+def test_no_module_builds_a_workbook_on_its_own():
+    # given
+    root = Path(__file__).resolve().parents[2]
+    # when: every module that creates an openpyxl Workbook or writes cells by hand
+    found = {
+        str(path.relative_to(root))
+        for path in (root / "sifasuo").rglob("*.py")
+        if re.search(r"\bWorkbook\(|\bxlsxwriter\b|csv\.writer", path.read_text("utf-8"))
+    }
+    # then
+    assert found <= XLSX_WRITERS, found - XLSX_WRITERS
+    for path in XLSX_WRITERS - {"sifasuo/core/xlsx.py"}:
+        assert "neutralise(" in (root / path).read_text("utf-8"), path

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ApplicationError(Exception):
     """A business rule refused the action; the message is shown to the user as is."""
@@ -26,9 +28,16 @@ class ApplicationError(Exception):
 
 
 class ConcurrentModificationError(ApplicationError):
-    """The record changed since the user loaded it; the stale save is refused."""
+    """The record changed since the user loaded it; the stale save is refused.
+
+    The interfaces record the refusal as one ``conflict`` audit row (SECURITY.md 6.1).
+    """
 
     status_code = 409
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        kwargs.setdefault("audit_action", "conflict")
+        super().__init__(message, **kwargs)
 
 
 class IntegrityCheckError(ApplicationError):

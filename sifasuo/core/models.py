@@ -65,7 +65,8 @@ class BaseModel(models.Model):
                         "This record was changed by someone else after you opened it. "
                         "Reload it and make your change again."
                     )
-                )
+                ),
+                audit_object_type=self._meta.label_lower,
             )
         if updated:
             self.version = loaded + 1

@@ -319,6 +319,7 @@ class CommitteeProfileForm(VersionedForm):
 
 
 class MediatorForm(StyledForm):
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label=_("Name"), max_length=60)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
     id_type = forms.ChoiceField(label=_("Document type"), choices=IdType.choices)

@@ -678,27 +678,36 @@ def mediator_create(request: HttpRequest, code: str) -> HttpResponse:
     committee = selectors.committee_for_user(user=request.user, code=code)
     if not may_act_at(request.user, committee, Mediator, "create"):
         raise PermissionDenied
-    form = forms.MediatorForm(request.POST or None)
+    form = forms.MediatorForm(
+        request.POST or None, initial={"form_token": secrets.token_urlsafe(16)}
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.mediator_register(
-                actor=request.user,
-                committee=committee,
-                party=services.PartyInput(
-                    role="",
-                    name=d["name"],
-                    id_type=d["id_type"],
-                    id_number=d["id_number"],
-                    phone=d["phone"],
-                    sex=d["sex"],
+            submit_once(
+                user=request.user,
+                token=d["form_token"],
+                payload={k: v for k, v in d.items() if k != "form_token"},
+                create=lambda: services.mediator_register(
+                    actor=request.user,
+                    committee=committee,
+                    party=services.PartyInput(
+                        role="",
+                        name=d["name"],
+                        id_type=d["id_type"],
+                        id_number=d["id_number"],
+                        phone=d["phone"],
+                        sex=d["sex"],
+                    ),
+                    position=d["position"],
+                    employment=d["employment"],
+                    joined_on=d["joined_on"],
+                    training_hours=d["training_hours"],
+                    training_note=d["training_note"],
                 ),
-                position=d["position"],
-                employment=d["employment"],
-                joined_on=d["joined_on"],
-                training_hours=d["training_hours"],
-                training_note=d["training_note"],
             )
+        except ReplayedSubmission:  # the first submit added the mediator
+            return redirect("mediation:committee_detail", code=committee.code)
         except ApplicationError as exc:
             _form_error(form, exc, request)
         else:

@@ -94,6 +94,7 @@ class RevealForm(forms.Form):
 
 
 class GuideForm(forms.Form):
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label=_("Title"), max_length=100)
     category = forms.ChoiceField(label=_("Category"), choices=GuideCategory.choices)

@@ -622,17 +622,23 @@ def guide_manage(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def guide_create(request: HttpRequest) -> HttpResponse:
     user = _city_user(request)
-    form = forms.GuideForm(request.POST or None)
+    form = forms.GuideForm(request.POST or None, initial={"form_token": secrets.token_urlsafe(16)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        fields = {f: data[f] for f in ("title", "category", "summary", "body")}
         try:
-            guide = services.guide_create(
-                actor=user,
-                title=data["title"],
-                category=data["category"],
-                summary=data["summary"],
-                body=data["body"],
-            )
+            if data["form_token"]:  # the page's one-time token: a double submit makes one
+                guide = submit_once(
+                    user=user,
+                    token=data["form_token"],
+                    payload=fields,
+                    create=lambda: services.guide_create(actor=user, **fields),
+                )
+            else:
+                guide = services.guide_create(actor=user, **fields)
+        except ReplayedSubmission as replay:
+            guide = LegalGuide.objects.get(pk=replay.token.object_id)
+            return redirect("portal:guide_edit", public_id=guide.public_id)
         except ApplicationError as exc:
             _form_error(form, exc, request)
         else:

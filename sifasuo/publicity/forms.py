@@ -205,6 +205,7 @@ class LiterateForm(PersonFormMixin):
 
 
 class TrainingForm(StyledForm):
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
     trained_on = _date(_("Trained on"), initial=_today)
     hours = forms.DecimalField(
         label=_("Hours"), max_digits=5, decimal_places=1, min_value=Decimal("0.5")
@@ -259,6 +260,7 @@ class AdviserForm(PhoneEditMixin):
 
 
 class ServiceLogForm(StyledForm):
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
     served_on = _date(_("Served on"), initial=_today)
     mode = forms.ChoiceField(label=_("Mode"), choices=ServiceMode.choices)
     hours = forms.DecimalField(
@@ -309,6 +311,7 @@ class TownAdviserForm(PhoneEditMixin):
 
 
 class MatterForm(StyledForm):
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
     handled_on = _date(_("Handled on"), initial=_today)
     matter = forms.CharField(label=_("Matter"), max_length=300)
     kind = forms.ChoiceField(label=_("Kind"), choices=MatterKind.choices)

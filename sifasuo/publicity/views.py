@@ -172,7 +172,8 @@ def _literate_extra(
             {
                 "title": gettext_lazy("Record a training"),
                 "url_name": "publicity:literate_training_add",
-                "form": bound.get("training") or forms.TrainingForm(),
+                "form": bound.get("training")
+                or forms.TrainingForm(initial={"form_token": secrets.token_urlsafe(16)}),
             }
         ]
         if can_change
@@ -211,7 +212,8 @@ def _adviser_extra(
             {
                 "title": gettext_lazy("Record a service"),
                 "url_name": "publicity:adviser_log_add",
-                "form": bound.get("log") or forms.ServiceLogForm(),
+                "form": bound.get("log")
+                or forms.ServiceLogForm(initial={"form_token": secrets.token_urlsafe(16)}),
             }
         ]
         if can_change
@@ -251,7 +253,8 @@ def _town_adviser_extra(
             {
                 "title": gettext_lazy("Record a matter"),
                 "url_name": "publicity:town_adviser_matter_add",
-                "form": bound.get("matter") or forms.MatterForm(),
+                "form": bound.get("matter")
+                or forms.MatterForm(initial={"form_token": secrets.token_urlsafe(16)}),
             }
         ]
         if can_change
@@ -414,7 +417,11 @@ LITERATE = Ledger(
     ],
     form=forms.LiterateForm,
     create=lambda actor, office, form: services.literate_create(
-        actor=actor, office=office, person=form.person(), **form.values()
+        actor=actor,
+        office=office,
+        person=form.person(),
+        # a new villager starts active: the status and removal belong to editing
+        **{k: v for k, v in form.values().items() if k not in ("status", "removed_on")},
     ),
     update=lambda actor, obj, version, form: services.literate_update(
         actor=actor, literate=obj, version=version, **form.values()
@@ -875,8 +882,20 @@ def _child_post(
     obj = _get(spec, request, public_id, "change")
     form = form_class(request.POST, request.FILES or None)
     if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "form_token"}
+        token = form.cleaned_data.get("form_token")
         try:
-            run(request.user, obj, form.cleaned_data)
+            if token:  # a double submit records one row
+                submit_once(
+                    user=request.user,
+                    token=token,
+                    payload=_payload(data),
+                    create=lambda: run(request.user, obj, data),
+                )
+            else:
+                run(request.user, obj, data)
+        except ReplayedSubmission:
+            return redirect(obj)
         except ApplicationError as exc:
             _form_error(form, exc, request)
         else:

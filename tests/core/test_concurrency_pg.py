@@ -146,3 +146,38 @@ def test_two_concurrent_saves_of_one_version_let_exactly_one_win(office_clerk):
     kept = Person.objects.get(pk=person.pk)
     assert [kept.name] == winner
     assert kept.version == 2
+
+
+def test_the_same_idempotency_key_posted_twice_at_once_creates_one_person(
+    office_clerk, monkeypatch
+):
+    # given: the API create is slow, so the second request arrives while the first is open
+    original = services.person_create
+
+    def slow_create(**kwargs: Any) -> Person:
+        person = original(**kwargs)
+        time.sleep(0.3)
+        return person
+
+    monkeypatch.setattr(services, "person_create", slow_create)
+    clients = [Client(), Client()]
+    for client in clients:
+        client.force_login(office_clerk)
+    body = {"name": "接口并发", "id_number": "11010519491231002X", "phone": "13611112222"}
+
+    def post(i: int) -> Any:
+        return clients[i].post(
+            "/api/v1/people/",
+            body,
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="race-key-1",
+        )
+
+    # when
+    responses, errors = _in_threads(2, post)
+    # then: one row; one answer 201, the other the same record (200)
+    assert errors == []
+    assert Person.objects.filter(name="接口并发").count() == 1
+    assert sorted(r.status_code for r in responses) == [200, 201]
+    assert responses[0].json()["id"] == responses[1].json()["id"]
+    assert SubmissionToken.objects.filter(token="race-key-1").count() == 1

@@ -113,3 +113,27 @@ def test_units_are_locked_the_same_way(demo):
     with pytest.raises(ConcurrentModificationError), transaction.atomic():
         second.save()
     assert Unit.objects.get(code="610102001").phone == "029-80000001"
+
+
+def test_a_stale_api_save_answers_409_keeps_the_first_and_audits_a_conflict(
+    client_for, office_clerk
+):
+    # given: a reply draft saved at version 1
+    from sifasuo.workorders.models import Assignment
+    from tests.workorders import factories
+
+    assignment = factories.assignment_of(factories.send())
+    client = client_for(office_clerk)
+    url = f"/api/v1/workorders/assignments/{assignment.public_id}/draft/"
+    first = client.post(url, {"report": "第一稿", "version": 1}, content_type="application/json")
+    assert first.status_code == 200
+    conflicts = AuditEvent.objects.filter(action="conflict").count()
+    # when: a second client still holds version 1
+    stale = client.post(url, {"report": "旧稿", "version": 1}, content_type="application/json")
+    # then
+    assert stale.status_code == 409
+    kept = Assignment.objects.get(pk=assignment.pk)
+    assert (kept.report, kept.version) == ("第一稿", 2)
+    row = AuditEvent.objects.filter(action="conflict").order_by("-seq").first()
+    assert AuditEvent.objects.filter(action="conflict").count() == conflicts + 1
+    assert (row.outcome, row.actor_id) == ("DENIED", office_clerk.pk)

@@ -94,7 +94,7 @@ class PersonViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, ScopedReadOn
         return super().get_queryset().select_related("unit").order_by("-created_at", "pk")
 
     @extend_schema(request=PersonLookupSerializer, responses={200: PersonSerializer(many=True)})
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None)  # a plain list, never paged
     def lookup(self, request: Request) -> Response:
         """Exact look-up by document number through the blind index (a POST, never a URL)."""
         serializer = PersonLookupSerializer(data=request.data)

@@ -1,7 +1,8 @@
 """Generate the development keys into a git-ignored `.env` on first run, and keep them after.
 
-Keys: Django's secret, the SM4 field key, the blind-index key and the audit-chain key.
-A second run finds the file and changes nothing, so data written before stays readable.
+Keys: Django's secret, the SM4 field key, the blind-index key, the audit-chain key and the
+backup key. A second run finds the file and changes nothing, so data written before stays
+readable; it only appends a key that a newer version needs and the file lacks.
 """
 
 from __future__ import annotations
@@ -21,12 +22,21 @@ def generate() -> str:
         "SIFASUO_FIELD_KEY_ID=k1\n"
         f"SIFASUO_BLIND_INDEX_KEY={secrets.token_hex(32)}\n"
         f"SIFASUO_AUDIT_CHAIN_KEY={secrets.token_hex(32)}\n"
+        f"{_backup_line()}"
     )
 
 
+def _backup_line() -> str:
+    return f"SIFASUO_BACKUP_KEYS=b1={secrets.token_hex(32)}\nSIFASUO_BACKUP_KEY_ID=b1\n"
+
+
 def main() -> None:
-    """Write `.env` unless it exists."""
+    """Write `.env` unless it exists; add the backup key to an older one."""
     if ENV_FILE.exists():
+        text = ENV_FILE.read_text(encoding="utf-8")
+        if "SIFASUO_BACKUP_KEYS=" not in text:
+            ENV_FILE.write_text(text.rstrip("\n") + "\n" + _backup_line(), encoding="utf-8")
+            print(f"added the backup key to {ENV_FILE}")  # noqa: T201
         return
     ENV_FILE.write_text(generate(), encoding="utf-8")
     ENV_FILE.chmod(0o600)

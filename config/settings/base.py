@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sifasuo.core.middleware.RequestContextMiddleware",
+    "config.routers.ReplicaReadsMiddleware",
+    "sifasuo.core.dbfault.DatabaseFaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,7 +67,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "sifasuo.accounts.middleware.SessionLimitsMiddleware",
     "sifasuo.accounts.middleware.TwoFactorEnforcementMiddleware",
+    "sifasuo.accounts.middleware.PasswordExpiryMiddleware",
     "sifasuo.core.middleware.LoginRequiredMiddleware",
+    "sifasuo.core.audit.FailClosedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -103,6 +107,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A PostgreSQL streaming replica, if there is one: the statistics pages read from it
+# (config/routers.py); every write and every other read goes to the primary.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -124,7 +135,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "sifasuo.accounts.password_validation.CharacterClassesValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "sifasuo.accounts.password_validation.PasswordHistoryValidator"},
 ]
+# Staff passwords expire (等保 8.1.4.1 a "定期更换"; a deliberate deviation from ASVS 2.1.10,
+# docs/security.md): after PASSWORD_MAX_AGE_DAYS (0: never) the next page is the change page.
+# The last PASSWORD_HISTORY_COUNT passwords (the current one included) may not be reused.
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
+PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=5)
 
 # Sessions: idle timeout by a rolling cookie, absolute timeout by SessionLimitsMiddleware.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
@@ -172,6 +189,17 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 ATTACHMENT_ALLOWED_TYPES = env.list(
     "ATTACHMENT_ALLOWED_TYPES", default=["pdf", "jpeg", "png", "docx", "xlsx"]
 )
+# Zip-based uploads and imports (docx, xlsx): checked before extraction (core.filetypes).
+ATTACHMENT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "ATTACHMENT_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024
+)
+ATTACHMENT_MAX_ZIP_MEMBERS = env.int("ATTACHMENT_MAX_ZIP_MEMBERS", default=2000)
+ATTACHMENT_MAX_COMPRESSION_RATIO = env.int("ATTACHMENT_MAX_COMPRESSION_RATIO", default=200)
+# Stored files readable by the service account only; large uploads spool to this directory
+# (the system temp directory by default) and are removed when the request ends.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+FILE_UPLOAD_TEMP_DIR = env("SIFASUO_UPLOAD_TEMP_DIR", default=None)
 
 # Keys for 国密 field encryption (SM4-GCM), blind indexes and the audit chain (HMAC-SM3).
 # Hex strings, from the environment only; never stored in the database.
@@ -179,6 +207,21 @@ SIFASUO_FIELD_KEYS = env.dict("SIFASUO_FIELD_KEYS", default={})
 SIFASUO_FIELD_KEY_ID = env("SIFASUO_FIELD_KEY_ID", default="k1")
 SIFASUO_BLIND_INDEX_KEY = env("SIFASUO_BLIND_INDEX_KEY")
 SIFASUO_AUDIT_CHAIN_KEY = env("SIFASUO_AUDIT_CHAIN_KEY")
+# Backups (manage.py backup/restore): SM4 key ring `b1=<64 hex>[,…]`, separate from the
+# field keys and never stored with the backups; SIFASUO_BACKUP_KEY_ID encrypts new backups.
+SIFASUO_BACKUP_KEYS = env.dict("SIFASUO_BACKUP_KEYS", default={})
+SIFASUO_BACKUP_KEY_ID = env("SIFASUO_BACKUP_KEY_ID", default="b1")
+SIFASUO_BACKUP_DIR = Path(env("SIFASUO_BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
+
+# Audit retention (网络安全法 Art. 21: at least six months online): rows younger than
+# AUDIT_RETENTION_DAYS (never below 180) are never deleted; older rows are archived to
+# checksummed JSON-lines files in AUDIT_ARCHIVE_DIR before removal (manage.py archive_audit).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+AUDIT_ARCHIVE_DIR = Path(env("AUDIT_ARCHIVE_DIR", default=str(BASE_DIR / "var" / "audit-archive")))
+# Access review (core/access_review.py): a user reading more distinct subjects in a month
+# than the threshold, or reading outside office hours [start, end), is flagged.
+AUDIT_REVIEW_SUBJECTS_PER_MONTH = env.int("AUDIT_REVIEW_SUBJECTS_PER_MONTH", default=50)
+AUDIT_REVIEW_OFFICE_HOURS = tuple(env.list("AUDIT_REVIEW_OFFICE_HOURS", cast=int, default=[8, 19]))
 
 # Masking policy (DESIGN rule 3): characters kept at the start and at the end.
 SIFASUO_MASKING: dict[str, dict[str, Any]] = {
@@ -202,7 +245,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "sifasuo.core.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "sifasuo.core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -255,6 +298,53 @@ STATS_MEMO_SECONDS = env.int("STATS_MEMO_SECONDS", default=600)
 
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://sifasuo"),
+}
+
+# Celery (config/celery.py): Redis as the broker in production; without a broker the tasks
+# run eagerly in the calling process (make run, the tests). Beat sends the scheduled jobs.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
+CELERY_TASK_ALWAYS_EAGER = env.bool(
+    "CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL.startswith("memory://")
+)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="sifasuo")
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Jobs that sifasuo.core.tasks.run_job may run, by name: a management command or a function.
+SIFASUO_SCHEDULED_JOBS: dict[str, dict[str, Any]] = {
+    "clearsessions": {"command": "clearsessions"},
+    "refresh_stats": {"callable": "sifasuo.stats.rollups.refresh", "lock_seconds": 600},
+    "rebuild_stats": {"command": "rebuild_stats", "lock_seconds": 4 * 3600},
+    "verify_stats": {"command": "verify_stats", "lock_seconds": 4 * 3600},
+    "archive_audit": {"command": "archive_audit", "lock_seconds": 4 * 3600},
+    "send_appointment_reminders": {"command": "send_appointment_reminders"},
+    "close_resettlement_periods": {"command": "close_resettlement_periods"},
+}
+
+
+def _job(name: str, schedule: Any) -> dict[str, Any]:
+    return {"task": "sifasuo.core.tasks.run_job", "schedule": schedule, "args": [name]}
+
+
+def _daily(hour: int, minute: int = 0) -> Any:
+    from celery.schedules import crontab
+
+    return crontab(hour=hour, minute=minute)
+
+
+CELERY_BEAT_SCHEDULE = {
+    "refresh-stale-aggregates": _job("refresh_stats", 60.0),
+    "clear-expired-sessions": _job("clearsessions", _daily(1, 15)),
+    "archive-audit-trail": _job("archive_audit", _daily(1, 45)),
+    "rebuild-stats": _job("rebuild_stats", _daily(2, 30)),
+    "verify-stats": _job("verify_stats", _daily(4, 30)),
+    "close-resettlement-periods": _job("close_resettlement_periods", _daily(0, 30)),
+    "send-appointment-reminders": _job("send_appointment_reminders", _daily(9, 0)),
 }
 
 LOGGING = {

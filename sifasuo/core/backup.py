@@ -562,6 +562,9 @@ def _stream_process(command: list[str], env: dict[str, str], sink: Callable[[byt
 
 
 def _backup_sqlite(writer: EncryptedWriter, created: datetime) -> dict[str, Any]:
+    if default_connection.in_atomic_block:
+        # the backup API waits for ever on a database its own connection is writing
+        raise BackupError("run the backup outside a transaction")
     default_connection.ensure_connection()
     raw = default_connection.connection
     copy = sqlite3.connect(":memory:")

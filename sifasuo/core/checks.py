@@ -38,3 +38,29 @@ def check_keys(app_configs: Any, **kwargs: Any) -> list[Any]:
             Error("The blind-index and audit-chain keys must differ.", id="sifasuo.E003")
         )
     return problems
+
+
+@register(Tags.security, Tags.database, deploy=True)
+def check_no_superuser(app_configs: Any, databases: Any = None, **kwargs: Any) -> list[Any]:
+    """Refuse a deployment where any account is a superuser (SECURITY.md check 8).
+
+    A database check: ``manage.py check --deploy --database default`` runs it.
+    """
+    from django.contrib.auth import get_user_model
+    from django.db import DatabaseError
+
+    if not databases:
+        return []
+    try:
+        found = get_user_model()._default_manager.filter(is_superuser=True).exists()
+    except DatabaseError:  # not migrated yet: nothing to check
+        return []
+    if found:
+        return [
+            Error(
+                "An account is a superuser: is_superuser bypasses every permission.",
+                hint="Remove the flag (manage.py shell); no production account may have it.",
+                id="sifasuo.E004",
+            )
+        ]
+    return []

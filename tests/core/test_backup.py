@@ -23,7 +23,11 @@ from sifasuo.core.models import AuditEvent
 
 # pg_dump and the checksums read committed data from their own connections; the test
 # database's reference data comes back after the flush (serialized_rollback).
+# Committed data: pg_dump and SQLite's backup API read what other connections see. On
+# SQLite a transactional test cannot be flushed afterwards (the audit table refuses
+# DELETE), so these run in the PostgreSQL pass, the production database.
 committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.postgres
 
 MARKER = "备份明文标记-PLAINTEXT-MARKER-7f3a"
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import Http404
 
 if TYPE_CHECKING:
@@ -76,16 +77,39 @@ def _prefix(lookup: str) -> str:
 LISTED_UNITS = 500
 
 
+# Raised by every save or delete of a unit or of a shared record, and by every change of
+# a many-to-many (a share): the id lists kept on a unit instance (below) are then
+# recomputed, so a unit created or a record shared earlier in the same request is seen.
+_tree_changes = [0]
+_tree_models: set[type[models.Model]] = set()
+
+
+def _on_change(sender: Any, **kwargs: Any) -> None:
+    if sender in _tree_models or getattr(sender, "scope_share_field", None):
+        _tree_changes[0] += 1
+
+
+def _on_m2m_change(sender: Any, **kwargs: Any) -> None:
+    _tree_changes[0] += 1
+
+
+post_save.connect(_on_change, dispatch_uid="core-scope-tree")
+post_delete.connect(_on_change, dispatch_uid="core-scope-tree")
+m2m_changed.connect(_on_m2m_change, dispatch_uid="core-scope-tree")
+
+
 def subtree_ids(unit: Any) -> list[int]:
     """The ids of ``unit`` and every unit below it (one query, kept on the instance).
 
-    ``request.user.unit`` is loaded once per request, so the list lives for one request:
-    a unit moved or added is seen by the next one.
+    ``request.user.unit`` is loaded once per request, so the list lives for one request at
+    most, and less when a unit is saved or deleted meanwhile (``_tree_changes``).
     """
+    _tree_models.add(type(unit))
+    stamp = (unit.path, _tree_changes[0])
     cached = unit.__dict__.get("_scope_subtree_ids")
-    if cached is None or cached[0] != unit.path:
+    if cached is None or cached[0] != stamp:
         units = type(unit)._base_manager.filter(path__startswith=unit.path)
-        cached = (unit.path, list(units.values_list("pk", flat=True)))
+        cached = (stamp, list(units.values_list("pk", flat=True)))
         unit.__dict__["_scope_subtree_ids"] = cached
     return cached[1]  # type: ignore[no-any-return]
 
@@ -116,7 +140,7 @@ def _shared(model: type[models.Model], field: str, unit: Any, *, below: bool) ->
     if not isinstance(at, list):
         return shared.values("pk")
     memo = unit.__dict__.setdefault("_scope_shared_ids", {})
-    key = (model._meta.label_lower, field, below, unit.path)
+    key = (model._meta.label_lower, field, below, unit.path, _tree_changes[0])
     if key not in memo:
         memo[key] = list(shared.order_by().values_list("pk", flat=True).distinct())
     return memo[key]

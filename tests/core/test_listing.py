@@ -73,3 +73,23 @@ def test_a_wide_list_and_a_list_of_rows_are_left_alone(city_officer, monkeypatch
     # when / then: who sees most of a ledger keeps the index walk
     assert listing._narrow(qs, city_officer).query.order_by == qs.query.order_by
     assert listing._narrow(rows, city_officer) is rows
+
+
+@pytest.mark.usefixtures("cases")
+def test_a_unit_created_after_a_scoped_query_is_seen_by_the_next(office_clerk):
+    # given: the clerk's subtree listed once (kept on their unit for the request)
+    from sifasuo.orgs.models import Unit
+
+    before = set(Unit.objects.visible_to(office_clerk).values_list("pk", flat=True))
+    # when: a committee is added under the office in the same request
+    office = office_clerk.unit
+    added = Unit.objects.create(
+        code=f"{office.code}T99",
+        name="新建调解委员会",
+        kind="COMMITTEE",
+        parent=office,
+        path=f"{office.path}{office.code}T99/",
+    )
+    # then
+    after = set(Unit.objects.visible_to(office_clerk).values_list("pk", flat=True))
+    assert after == before | {added.pk}

@@ -457,9 +457,13 @@ def test_the_dashboard_unit_selector_lists_the_units_below(client_for, district_
     # then
     assert '<option value="610102" selected>' in html
     assert '<option value="610102001"' in html
-    assert '<option value="610102001T01"' in html
     assert '<option value="610116001"' not in html
     assert '<option value="610100"' not in html
+    # a bureau's selector lists no committees, until one is chosen (from an office's
+    # comparison): then it is listed, selected
+    assert '<option value="610102001T01"' not in html
+    chosen = client_for(district_reviewer).get(PAGE, {"unit": "610102001T01"})
+    assert '<option value="610102001T01" selected>' in chosen.content.decode()
 
 
 def test_the_dashboard_out_of_scope_unit_is_404(client_for, other_clerk, demo):

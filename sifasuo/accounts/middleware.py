@@ -36,6 +36,10 @@ class SessionLimitsMiddleware:
         return self.get_response(request)
 
 
+# What a user may reach before the second factor or a new password: the steps themselves.
+SECOND_STEP_PREFIXES = ("/accounts/otp/", "/accounts/logout/", "/static/", "/i18n/")
+
+
 class TwoFactorEnforcementMiddleware:
     """Ask for the second factor before anything else.
 
@@ -43,7 +47,7 @@ class TwoFactorEnforcementMiddleware:
     (voluntarily too) must verify it, on pages as in the API token endpoint.
     """
 
-    ALLOWED_PREFIXES = ("/accounts/otp/", "/accounts/logout/", "/static/", "/i18n/")
+    ALLOWED_PREFIXES = SECOND_STEP_PREFIXES
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -84,7 +88,7 @@ class PasswordExpiryMiddleware:
     Runs after the two-factor middleware: the code comes first, then the new password.
     """
 
-    ALLOWED_PREFIXES = ("/accounts/otp/", "/accounts/logout/", "/static/", "/i18n/")
+    ALLOWED_PREFIXES = SECOND_STEP_PREFIXES
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

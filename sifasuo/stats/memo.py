@@ -115,7 +115,7 @@ def watched() -> dict[type[Model], frozenset[str]]:
 
 def keeps(module: str) -> bool:
     """Whether the figures of ``module`` are kept (its tables are known)."""
-    return any(module in found for found in watched().values())
+    return module in all_modules()
 
 
 # Raising the generation ------------------------------------------------------------------
@@ -197,9 +197,11 @@ def quiet() -> Iterator[None]:
         _quiet.reset(token)
 
 
-def all_modules() -> set[str]:
-    """Every module whose figures are kept."""
-    return set().union(*watched().values())
+def all_modules() -> frozenset[str]:
+    """Every module whose figures are kept: ``watched`` lists each under the unit tree."""
+    from sifasuo.orgs.models import Unit
+
+    return watched().get(Unit, frozenset())
 
 
 # Keeping and reading ---------------------------------------------------------------------

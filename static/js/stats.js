@@ -36,6 +36,14 @@
     }
   }
 
+  // The element says when its chart has been painted and its animation has ended, so that a
+  // reader (or a test) clicking a point hits what is drawn, not a frame still to come.
+  function markDrawn(chart, element) {
+    chart.on("finished", function () {
+      element.setAttribute("data-stats-drawn", "");
+    });
+  }
+
   function open(params) {
     var url = params && params.data && params.data.url;
     if (url) {
@@ -169,6 +177,7 @@
     var width = element.clientWidth || map.cols * TILE;
     element.style.height = Math.round((width / map.cols) * 0.8 * map.rows + 44) + "px";
     var chart = window.echarts.init(element, null, { renderer: "canvas" });
+    markDrawn(chart, element);
     chart.setOption(mapOption(map));
     chart.on("click", open);
     return chart;
@@ -200,6 +209,7 @@
         ? (kind === "pie" ? PIE_HEIGHT : LINE_HEIGHT)
         : Math.max(BAR_MIN, series.points.length * BAR_ROW + 40)) + "px";
     var chart = window.echarts.init(element, null, { renderer: "canvas" });
+    markDrawn(chart, element);
     var option = kind === "pie" ? pieOption(series, name) : kind === "line" ? lineOption(series, name) : barOption(series, name);
     chart.setOption(option);
     chart.on("click", open);

@@ -16,7 +16,8 @@ DESKTOP = {"width": 1280, "height": 900}
 
 TILE_POINT = """code => {
   const element = document.querySelector("[data-stats-map]");
-  element.scrollIntoView({block: "center"});
+  // "instant": the page scrolls smoothly by default, and a box read mid-scroll is off
+  element.scrollIntoView({block: "center", behavior: "instant"});
   const chart = window.echarts.getInstanceByDom(element);
   const data = JSON.parse(document.getElementById("stats-chart-data").textContent);
   const tile = data.map.tiles.find(t => t.code === code);
@@ -36,7 +37,7 @@ def test_a_city_officer_colours_the_map_and_drills_down(page, server):
     login(page, server, "city_officer")
     # when
     page.goto(f"{server}/stats/")
-    page.wait_for_selector("[data-stats-map] canvas")
+    page.wait_for_selector("[data-stats-map][data-stats-drawn] canvas")
     # then: the map, the trends and the comparisons are drawn, without a CSP violation
     assert charts_drawn(page) >= 3
     assert page.locator("table[data-table=map] tbody tr").count() >= 13
@@ -47,7 +48,7 @@ def test_a_city_officer_colours_the_map_and_drills_down(page, server):
     # when: another indicator is chosen (applied on change)
     with page.expect_navigation():
         page.select_option("#stats-indicator", "mediation.received")
-    page.wait_for_selector("[data-stats-map] canvas")
+    page.wait_for_selector("[data-stats-map][data-stats-drawn] canvas")
     # then
     assert "indicator=mediation.received" in page.url
     assert page.locator("#stats-indicator").input_value() == "mediation.received"
@@ -56,6 +57,9 @@ def test_a_city_officer_colours_the_map_and_drills_down(page, server):
 
     # when: the tile of 新城区 is clicked
     x, y = page.evaluate(TILE_POINT, "610102")
+    page.mouse.move(x, y)
+    # the pointer is on the tile: its tooltip names the district
+    page.locator("[data-stats-map] div", has_text="新城区司法局").last.wait_for()
     with page.expect_navigation():
         page.mouse.click(x, y)
     # then: the district's dashboard

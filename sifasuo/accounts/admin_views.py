@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sifasuo.accounts import selectors, services
 from sifasuo.accounts.forms import UserCreateForm, UserFilterForm, UserRolesForm
@@ -97,7 +96,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "account": user,
         "roles_form": UserRolesForm(initial={"roles": sorted(user.role_codes)}),
-        "has_device": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "has_device": services.has_confirmed_device(user),
         "is_sysadmin": actor.has_role(Role.SYSTEM_ADMIN),
         "is_secadmin": actor.has_role(Role.SECURITY_ADMIN) and actor.pk != user.pk,
     }

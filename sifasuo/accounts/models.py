@@ -1,18 +1,28 @@
-"""Users of the platform (staff and citizens), their roles and API tokens."""
+"""Users of the platform (staff and citizens), their roles, API tokens and second factors."""
 
 from __future__ import annotations
 
+import time
+from base64 import b32encode
+from binascii import unhexlify
 from functools import cached_property
 from typing import Any
+from urllib.parse import quote, urlencode
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
+from django_otp.util import hex_validator, random_hex
 
 from sifasuo.accounts.roles import ADMIN_ROLES, Role, reach
+from sifasuo.core import crypto
 from sifasuo.core.fields import EncryptedTextField
 
 
@@ -21,7 +31,7 @@ class UserKind(models.TextChoices):
     CITIZEN = "CITIZEN", _("Citizen")
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # untyped django-otp bases
     """A person who logs in: staff of one unit with roles, or a citizen of the portal."""
 
     kind = models.CharField(
@@ -190,3 +200,161 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def default_totp_key() -> str:
+    """A fresh TOTP secret: 20 random bytes, hex-encoded (as django-otp's default)."""
+    return random_hex(20)
+
+
+def validate_totp_key(value: str) -> None:
+    """Refuse a secret that is not hex of at most 40 bytes."""
+    hex_validator()(value)
+    if len(value) > 80:
+        raise ValidationError(_("The secret key is longer than 40 bytes."), code="max_length")
+
+
+class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):  # type: ignore[misc]
+    """A TOTP authenticator app; its secret is SM4-encrypted at rest (SECURITY.md check 19).
+
+    Behaves as django-otp's ``TOTPDevice`` (step, t0, digits, tolerance, drift, replay
+    protection by ``last_t``, throttling by ``OTP_TOTP_THROTTLE_FACTOR``), which keeps the
+    secret in plaintext and is therefore not used.
+    """
+
+    key = EncryptedTextField(
+        _("secret key"), default=default_totp_key, validators=[validate_totp_key]
+    )
+    step: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
+        _("time step (seconds)"), default=30
+    )
+    t0: models.BigIntegerField[int, int] = models.BigIntegerField(_("start time (Unix)"), default=0)
+    digits: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
+        _("digits"), choices=[(6, 6), (8, 8)], default=6
+    )
+    tolerance: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
+        _("tolerance (steps)"), default=1
+    )
+    drift: models.SmallIntegerField[int, int] = models.SmallIntegerField(
+        _("drift (steps)"), default=0
+    )
+    last_t: models.BigIntegerField[int, int] = models.BigIntegerField(
+        _("time step of the last accepted code"),
+        default=-1,
+        help_text=_("A code is accepted only at a later time step: no replay."),
+    )
+
+    class Meta(Device.Meta):
+        ordering = ["user", "id"]
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+
+    @property
+    def bin_key(self) -> bytes:
+        """The secret as bytes."""
+        return unhexlify(self.key.encode())
+
+    def verify_token(self, token: Any) -> bool:
+        """Accept a code of this or a neighbouring time step, once; count failures."""
+        allowed, _data = self.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            value = int(token)
+        except (TypeError, ValueError):
+            verified = False
+        else:
+            totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+            totp.time = time.time()
+            verified = totp.verify(value, self.tolerance, self.last_t + 1)
+            if verified:
+                self.last_t = totp.t()
+                if getattr(settings, "OTP_TOTP_SYNC", True):
+                    self.drift = totp.drift
+                self.throttle_reset(commit=False)
+                self.set_last_used_timestamp(commit=False)
+                self.save()
+        if not verified:
+            self.throttle_increment(commit=True)
+        return bool(verified)
+
+    def get_throttle_factor(self) -> int:
+        return int(getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1))
+
+    @property
+    def config_url(self) -> str:
+        """The ``otpauth://`` URI of the QR code (Google's Key Uri Format)."""
+        label = str(self.user.get_username())
+        query = urlencode(
+            {
+                "secret": b32encode(self.bin_key),
+                "algorithm": "SHA1",
+                "digits": self.digits,
+                "period": self.step,
+            }
+        )
+        issuer = getattr(settings, "OTP_TOTP_ISSUER", "")
+        if callable(issuer):
+            issuer = issuer(self)
+        if isinstance(issuer, str) and issuer:
+            issuer = issuer.replace(":", "")
+            label = f"{issuer}:{label}"
+            query += f"&issuer={quote(issuer)}"
+        return f"otpauth://totp/{quote(label)}?{query}"
+
+
+RECOVERY_CODE_PURPOSE = "accounts.recovery_code"
+
+
+class RecoveryDevice(TimestampMixin, ThrottlingMixin, Device):  # type: ignore[misc]
+    """A user's recovery codes: each logs in once; only their keyed HMAC-SM3 is stored."""
+
+    class Meta(Device.Meta):
+        ordering = ["user", "id"]
+        verbose_name = _("recovery code set")
+        verbose_name_plural = _("recovery code sets")
+
+    def verify_token(self, token: Any) -> bool:
+        """Accept an unused code and consume it; count failures."""
+        allowed, _data = self.verify_is_allowed()
+        if not allowed:
+            return False
+        match = None
+        if isinstance(token, str) and token.strip():
+            match = self.codes.filter(code_hash=RecoveryCode.hash_of(token)).first()
+        if match is None:
+            self.throttle_increment(commit=True)
+            return False
+        deleted, _rows = RecoveryCode.objects.filter(pk=match.pk).delete()
+        if not deleted:  # a concurrent login used it first
+            self.throttle_increment(commit=True)
+            return False
+        self.throttle_reset(commit=False)
+        self.set_last_used_timestamp(commit=False)
+        self.save()
+        return True
+
+    def get_throttle_factor(self) -> int:
+        return int(getattr(settings, "OTP_STATIC_THROTTLE_FACTOR", 1))
+
+
+class RecoveryCode(models.Model):
+    """One unused recovery code, as its HMAC-SM3 under the blind-index key (never the code)."""
+
+    device = models.ForeignKey(
+        RecoveryDevice, verbose_name=_("device"), on_delete=models.CASCADE, related_name="codes"
+    )
+    code_hash = models.CharField(_("code hash"), max_length=64, db_index=True)
+
+    class Meta:
+        ordering = ["device", "id"]
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"{self.device} · {self.pk}"
+
+    @staticmethod
+    def hash_of(code: str) -> str:
+        """The stored form of ``code``: keyed, so a database dump alone cannot test guesses."""
+        return crypto.blind_index(code, purpose=RECOVERY_CODE_PURPOSE)

@@ -12,10 +12,15 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from sifasuo.accounts.models import User
+from sifasuo.accounts.models import AuthenticatorDevice, User
 from sifasuo.accounts.roles import Role
 from sifasuo.accounts.signals import SESSION_LOGIN_AT
 from sifasuo.core.models import AuditEvent
+
+
+def unconfirmed_authenticator_of(user: User) -> AuthenticatorDevice | None:
+    """Return the user's authenticator app that is being enrolled, if any."""
+    return AuthenticatorDevice.objects.filter(user=user, confirmed=False).first()
 
 
 def audit_events_for(user: User, filters: dict[str, Any]) -> QuerySet[AuditEvent]:

@@ -14,11 +14,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sifasuo.accounts.authentication import hash_key
-from sifasuo.accounts.models import ApiToken, PasswordHistory, User, UserKind, UserRole
+from sifasuo.accounts.models import (
+    ApiToken,
+    AuthenticatorDevice,
+    PasswordHistory,
+    RecoveryCode,
+    RecoveryDevice,
+    User,
+    UserKind,
+    UserRole,
+)
 from sifasuo.accounts.roles import ADMIN_ROLES, ROLE_UNIT_KINDS, Role
 from sifasuo.core import audit
 from sifasuo.core.choices import AuditOutcome
@@ -171,21 +178,23 @@ def _remember_password(user: User) -> None:
 
 
 @transaction.atomic
-def otp_device_create(*, user: User) -> TOTPDevice:
+def otp_device_create(*, user: User) -> AuthenticatorDevice:
     """Start TOTP enrolment: an unconfirmed device replaces earlier unconfirmed ones."""
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name="default", confirmed=False)
+    AuthenticatorDevice.objects.filter(user=user, confirmed=False).delete()
+    return AuthenticatorDevice.objects.create(user=user, name="default", confirmed=False)
 
 
 @transaction.atomic
-def otp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str]:
+def otp_device_confirm(*, user: User, device: AuthenticatorDevice, token: str) -> list[str]:
     """Confirm enrolment with a first code; return fresh recovery codes (shown once)."""
+    # Locked, as django-otp's own verification does: two posts of one code cannot both pass.
+    device = AuthenticatorDevice.objects.select_for_update().get(pk=device.pk, user=user)
     if not device.verify_token(token):
         audit.record("otp_enrol", actor=user, outcome=AuditOutcome.DENIED)
         raise ApplicationError(
             _("The code is not correct. Try the current one."), field="otp_token"
         )
-    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    AuthenticatorDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _new_recovery_codes(user)
@@ -194,10 +203,13 @@ def otp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> list[st
 
 
 def _new_recovery_codes(user: User) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    static = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    """Replace the user's recovery codes; only their keyed hashes are stored."""
+    RecoveryDevice.objects.filter(user=user).delete()
+    device = RecoveryDevice.objects.create(user=user, name="recovery", confirmed=True)
     codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=static, token=c) for c in codes)
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(device=device, code_hash=RecoveryCode.hash_of(c)) for c in codes
+    )
     return codes
 
 
@@ -205,8 +217,8 @@ def _new_recovery_codes(user: User) -> list[str]:
 @transaction.atomic
 def otp_reset(*, actor: User | None, user: User) -> None:
     """Remove a user's two-factor devices so they can enrol again (security administrator)."""
-    TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    AuthenticatorDevice.objects.filter(user=user).delete()
+    RecoveryDevice.objects.filter(user=user).delete()
     _revoke_api_tokens(user)
     audit.record("otp_reset", actor=actor, obj=user)
 
@@ -218,7 +230,7 @@ def _revoke_api_tokens(user: User) -> None:
 
 def has_confirmed_device(user: User) -> bool:
     """Return whether ``user`` has a confirmed TOTP device."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 @transaction.atomic

@@ -17,7 +17,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sifasuo.accounts import selectors, services
 from sifasuo.accounts.authentication import hash_key
@@ -27,6 +26,7 @@ from sifasuo.accounts.forms import (
     OTPTokenForm,
     StaffPasswordChangeForm,
 )
+from sifasuo.accounts.models import AuthenticatorDevice
 from sifasuo.accounts.passwords import password_expired
 from sifasuo.core import audit, todos
 from sifasuo.core.errors import ApplicationError
@@ -62,7 +62,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/workbench.html", context)
 
 
-def _qr_data_uri(device: TOTPDevice, username: str) -> str:
+def _qr_data_uri(device: AuthenticatorDevice) -> str:
     svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
@@ -78,7 +78,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     if services.has_confirmed_device(user) and not user.is_verified():  # type: ignore[arg-type,union-attr]
         return redirect("accounts:otp_verify")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = selectors.unconfirmed_authenticator_of(user)  # type: ignore[arg-type]
     if device is None:
         device = services.otp_device_create(user=user)  # type: ignore[arg-type]
     form = OTPTokenForm(request.POST or None)
@@ -98,7 +98,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "secret_b32": secret,
-        "qr_svg_data_uri": _qr_data_uri(device, user.get_username()),
+        "qr_svg_data_uri": _qr_data_uri(device),
     }
     return render(request, "accounts/otp_setup.html", context)
 

@@ -77,10 +77,15 @@ EXCLUDED: dict[str, str] = {
     "auth.Group": "Django framework table, unused (roles live in accounts.UserRole)",
     "contenttypes.ContentType": "Django framework table (model names)",
     "sessions.Session": "login sessions: reached only by the session middleware",
-    "otp_totp.TOTPDevice": "a user's own second factor; reset only by the security "
-    "administrator's account views (check 9/14, tests/accounts/test_two_factor.py)",
-    "otp_static.StaticDevice": "a user's own recovery codes (as TOTPDevice)",
-    "otp_static.StaticToken": "a user's own recovery codes (as TOTPDevice)",
+    "otp_totp.TOTPDevice": "django-otp's plaintext TOTP table, kept empty: its rows moved to "
+    "accounts.AuthenticatorDevice (accounts migration 0007, check 19)",
+    "otp_static.StaticDevice": "django-otp's plaintext recovery codes, kept empty (as TOTPDevice)",
+    "otp_static.StaticToken": "django-otp's plaintext recovery codes, kept empty (as TOTPDevice)",
+    "accounts.AuthenticatorDevice": "a user's own second factor (secret SM4-encrypted); reset "
+    "only by the security administrator's account views (check 9/14/19, "
+    "tests/accounts/test_two_factor.py)",
+    "accounts.RecoveryDevice": "a user's own recovery codes (as AuthenticatorDevice)",
+    "accounts.RecoveryCode": "one recovery code, only its keyed HMAC-SM3 stored (check 19)",
     "axes.AccessFailureLog": "login-failure log of django-axes, no page (audit holds the events)",
     "axes.AccessAttempt": "lockout counters of django-axes; unlocked through the security "
     "administrator's service",

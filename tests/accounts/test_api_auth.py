@@ -11,10 +11,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sifasuo.accounts.authentication import hash_key
-from sifasuo.accounts.models import ApiToken
+from sifasuo.accounts.models import ApiToken, AuthenticatorDevice
 from tests.conftest import PASSWORD
 
 TOKEN_URL = "/api/v1/auth/token/"
@@ -38,7 +37,7 @@ def get_token(client: Client, username: str, password: str = PASSWORD, **extra: 
     )
 
 
-def current_code(device: TOTPDevice) -> str:
+def current_code(device: AuthenticatorDevice) -> str:
     code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
     return str(code).zfill(device.digits)
 
@@ -97,7 +96,7 @@ def test_five_failures_lock_the_api_with_the_same_message(client, office_clerk):
 
 def test_a_confirmed_device_requires_the_one_time_code(client, office_clerk):
     # given
-    device = TOTPDevice.objects.create(user=office_clerk, name="phone", confirmed=True)
+    device = AuthenticatorDevice.objects.create(user=office_clerk, name="phone", confirmed=True)
     # when: first without the code, then with it
     without = get_token(client, "xiyilu_clerk")
     right = get_token(client, "xiyilu_clerk", otp=current_code(device))
@@ -110,7 +109,7 @@ def test_a_confirmed_device_requires_the_one_time_code(client, office_clerk):
 
 def test_a_wrong_or_reused_one_time_code_is_400(client, office_clerk):
     # given
-    device = TOTPDevice.objects.create(user=office_clerk, name="phone", confirmed=True)
+    device = AuthenticatorDevice.objects.create(user=office_clerk, name="phone", confirmed=True)
     code = current_code(device)
     assert get_token(client, "xiyilu_clerk", otp=code).status_code == 200
     # when: the same code again in the same time step, and a wrong code
@@ -124,7 +123,7 @@ def test_a_wrong_or_reused_one_time_code_is_400(client, office_clerk):
 
 def test_an_unconfirmed_device_does_not_ask_for_a_code(client, office_clerk):
     # given: enrolment started but never confirmed
-    TOTPDevice.objects.create(user=office_clerk, name="phone", confirmed=False)
+    AuthenticatorDevice.objects.create(user=office_clerk, name="phone", confirmed=False)
     # when
     response = get_token(client, "xiyilu_clerk")
     # then

@@ -11,11 +11,10 @@ import pytest
 from django.contrib.auth.hashers import check_password
 from django.test import Client
 from django.utils import timezone, translation
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sifasuo.accounts import services
 from sifasuo.accounts.checks import check_password_rotation
-from sifasuo.accounts.models import ApiToken, PasswordHistory, User
+from sifasuo.accounts.models import ApiToken, AuthenticatorDevice, PasswordHistory, User
 from sifasuo.accounts.passwords import password_expired
 from sifasuo.core.errors import ApplicationError
 from sifasuo.core.models import AuditEvent
@@ -174,7 +173,7 @@ def test_an_initial_password_set_by_the_administrator_is_changed_at_first_login(
 def test_two_factor_comes_first_then_the_new_password(settings, sysadmin):
     # given: an enforced role with a device and an expired password
     settings.OTP_ENFORCED_ROLES = ["SYSTEM_ADMIN"]
-    device = TOTPDevice.objects.create(user=sysadmin, name="phone", confirmed=True)
+    device = AuthenticatorDevice.objects.create(user=sysadmin, name="phone", confirmed=True)
     age_password(sysadmin, 120)
     client = password_login("sysadmin")
     # when / then: the code is asked for first

@@ -1,4 +1,5 @@
-"""Two-factor login (django-otp TOTP): enrol, verify, recovery codes, reset; per role."""
+"""Two-factor login (TOTP through django-otp, secret encrypted): enrol, verify, recovery codes,
+reset; per role."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sifasuo.accounts import services
+from sifasuo.accounts.models import AuthenticatorDevice, RecoveryCode, RecoveryDevice
 from sifasuo.core.models import AuditEvent
 from tests.conftest import PASSWORD
 
@@ -23,7 +23,7 @@ def _enforce_for_sysadmin(settings):
     settings.OTP_ENFORCED_ROLES = ["SYSTEM_ADMIN"]
 
 
-def code_for(device: TOTPDevice, drift: int = 0) -> str:
+def code_for(device: AuthenticatorDevice, drift: int = 0) -> str:
     value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift)
     return str(value).zfill(device.digits)
 
@@ -41,7 +41,7 @@ def password_login(username: str) -> tuple[Client, str]:
 def enrol(client: Client, user) -> tuple[str, list[str]]:
     """Go through setup; return the code used and the recovery codes shown."""
     assert client.get(SETUP).status_code == 200
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=user, confirmed=False)
     code = code_for(device)
     response = client.post(SETUP, {"otp_token": code})
     assert response.status_code == 200
@@ -72,8 +72,8 @@ def test_setup_shows_recovery_codes_then_the_workbench_loads(sysadmin):
     _code, codes = enrol(client, sysadmin)
     # then
     assert len(codes) == services.RECOVERY_CODE_COUNT
-    assert TOTPDevice.objects.get(user=sysadmin).confirmed
-    assert StaticToken.objects.filter(device__user=sysadmin).count() == len(codes)
+    assert AuthenticatorDevice.objects.get(user=sysadmin).confirmed
+    assert RecoveryCode.objects.filter(device__user=sysadmin).count() == len(codes)
     assert AuditEvent.objects.filter(action="otp_enrol", outcome="SUCCESS").exists()
     response = client.get("/")
     assert response.status_code == 200
@@ -84,14 +84,14 @@ def test_a_wrong_setup_code_is_refused(sysadmin):
     # given
     client, _ = password_login("sysadmin")
     client.get(SETUP)
-    device = TOTPDevice.objects.get(user=sysadmin)
+    device = AuthenticatorDevice.objects.get(user=sysadmin)
     wrong = f"{(int(code_for(device)) + 1) % 10**6:06d}"
     # when
     response = client.post(SETUP, {"otp_token": wrong})
     # then
     assert response.status_code == 200
     assert "codes" not in response.context
-    assert not TOTPDevice.objects.get(pk=device.pk).confirmed
+    assert not AuthenticatorDevice.objects.get(pk=device.pk).confirmed
     assert client.get("/")["Location"] == SETUP
 
 
@@ -113,7 +113,7 @@ def test_a_second_login_verifies_and_a_code_is_used_once(sysadmin):
     assert client.get("/")["Location"] == VERIFY
     assert AuditEvent.objects.filter(action="otp_verify", outcome="DENIED").exists()
     # when: the next code (after the throttle the refusal set, which the test lifts)
-    device = TOTPDevice.objects.get(user=sysadmin, confirmed=True)
+    device = AuthenticatorDevice.objects.get(user=sysadmin, confirmed=True)
     device.throttle_reset()
     response = client.post(VERIFY, {"otp_token": code_for(device, drift=1)})
     # then
@@ -144,8 +144,8 @@ def test_the_security_administrator_resets_two_factor(sysadmin, secadmin):
     # when
     services.otp_reset(actor=secadmin, user=sysadmin)
     # then: the devices are gone, the reset is audited, the next login enrols again
-    assert not TOTPDevice.objects.filter(user=sysadmin).exists()
-    assert not StaticDevice.objects.filter(user=sysadmin).exists()
+    assert not AuthenticatorDevice.objects.filter(user=sysadmin).exists()
+    assert not RecoveryDevice.objects.filter(user=sysadmin).exists()
     event = AuditEvent.objects.get(action="otp_reset")
     assert event.actor_username == "secadmin"
     assert event.object_id == str(sysadmin.pk)
@@ -156,24 +156,24 @@ def test_the_security_administrator_resets_two_factor(sysadmin, secadmin):
 
 def test_only_the_security_administrator_resets(sysadmin, secadmin, auditadmin):
     # given
-    TOTPDevice.objects.create(user=secadmin, name="phone", confirmed=True)
+    AuthenticatorDevice.objects.create(user=secadmin, name="phone", confirmed=True)
     # when / then
     with pytest.raises(PermissionDenied):
         services.otp_reset(actor=sysadmin, user=secadmin)
     with pytest.raises(PermissionDenied):
         services.otp_reset(actor=auditadmin, user=secadmin)
-    assert TOTPDevice.objects.filter(user=secadmin).exists()
+    assert AuthenticatorDevice.objects.filter(user=secadmin).exists()
     assert AuditEvent.objects.filter(action="otp_reset", outcome="DENIED").count() == 2
 
 
 def test_the_reset_page_for_the_security_administrator(client_for, sysadmin, secadmin):
     # given
-    TOTPDevice.objects.create(user=sysadmin, name="phone", confirmed=True)
+    AuthenticatorDevice.objects.create(user=sysadmin, name="phone", confirmed=True)
     # when
     response = client_for(secadmin).post(f"/accounts/users/{sysadmin.pk}/otp-reset/")
     # then
     assert response.status_code == 302
-    assert not TOTPDevice.objects.filter(user=sysadmin).exists()
+    assert not AuthenticatorDevice.objects.filter(user=sysadmin).exists()
 
 
 def test_a_session_stopped_at_the_password_reaches_no_api(sysadmin):
@@ -213,7 +213,7 @@ def test_an_enforced_role_gets_no_api_token_before_enrolling(client, sysadmin):
 
 def test_an_enforced_role_with_a_device_gets_a_token_with_the_code(client, sysadmin):
     # given
-    device = TOTPDevice.objects.create(user=sysadmin, name="phone", confirmed=True)
+    device = AuthenticatorDevice.objects.create(user=sysadmin, name="phone", confirmed=True)
     # when
     response = client.post(
         "/api/v1/auth/token/",
@@ -229,7 +229,7 @@ def test_a_password_alone_cannot_replace_an_enrolled_device(sysadmin):
     # given: the administrator enrolled a device in an earlier session
     first, _ = password_login("sysadmin")
     enrol(first, sysadmin)
-    device = TOTPDevice.objects.get(user=sysadmin, confirmed=True)
+    device = AuthenticatorDevice.objects.get(user=sysadmin, confirmed=True)
     # when: someone with only the password opens the enrolment page
     intruder, landed = password_login("sysadmin")
     response = intruder.get(SETUP)
@@ -237,7 +237,7 @@ def test_a_password_alone_cannot_replace_an_enrolled_device(sysadmin):
     assert landed == VERIFY
     assert response.status_code == 302
     assert response["Location"] == VERIFY
-    assert list(TOTPDevice.objects.filter(user=sysadmin).values_list("pk", flat=True)) == [
+    assert list(AuthenticatorDevice.objects.filter(user=sysadmin).values_list("pk", flat=True)) == [
         device.pk
     ]
     assert intruder.get("/accounts/users/").status_code == 302
@@ -431,7 +431,7 @@ def test_ten_wrong_codes_throttle_the_device_and_are_audited(sysadmin):
     from freezegun import freeze_time
 
     # given: an enrolled administrator, logged in with the password again
-    device = TOTPDevice.objects.create(user=sysadmin, name="phone", confirmed=True)
+    device = AuthenticatorDevice.objects.create(user=sysadmin, name="phone", confirmed=True)
     with freeze_time(timezone.now()) as frozen:
         client, landed = password_login("sysadmin")
         assert landed == VERIFY
@@ -458,3 +458,172 @@ def test_ten_wrong_codes_throttle_the_device_and_are_audited(sysadmin):
         accepted = client.post(VERIFY, {"otp_token": code_for(device)})
     # then
     assert accepted.status_code == 302
+
+
+# SECURITY.md check 19: the second factors are not kept in plaintext.
+
+
+def _column(table: str, column: str, pk: int) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def test_the_secret_and_the_recovery_codes_are_not_stored_in_plaintext(sysadmin):
+    import base64
+
+    # given: enrolled through the pages
+    client, _ = password_login("sysadmin")
+    _code, codes = enrol(client, sysadmin)
+    device = AuthenticatorDevice.objects.get(user=sysadmin, confirmed=True)
+    secret_hex = device.key
+    secret_b32 = base64.b32encode(device.bin_key).decode()
+    # when: the rows are read behind the model's back
+    stored_key = _column("accounts_authenticatordevice", "key", device.pk)
+    stored_codes = [
+        _column("accounts_recoverycode", "code_hash", pk)
+        for pk in RecoveryCode.objects.filter(device__user=sysadmin).values_list("pk", flat=True)
+    ]
+    # then: SM4-GCM ciphertext and keyed hashes, nothing django-otp's tables would hold
+    assert len(secret_hex) == 40
+    assert stored_key.startswith("sm4gcm:v1:")
+    assert secret_hex not in stored_key.lower()
+    assert secret_b32 not in stored_key.upper()
+    assert len(stored_codes) == len(codes) == services.RECOVERY_CODE_COUNT
+    assert not set(codes) & set(stored_codes)
+    assert all(len(h) == 64 and all(c not in h for c in codes) for h in stored_codes)
+    assert sorted(stored_codes) == sorted(RecoveryCode.hash_of(c) for c in codes)
+    from django_otp.plugins.otp_static.models import StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    assert not TOTPDevice.objects.exists()
+    assert not StaticToken.objects.exists()
+
+
+def test_the_enrolment_page_shows_the_secret_and_its_qr_uri(sysadmin, settings):
+    import base64
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    # given
+    client, _ = password_login("sysadmin")
+    # when
+    response = client.get(SETUP)
+    # then: the key shown is the device's; the QR code carries the same key
+    device = AuthenticatorDevice.objects.get(user=sysadmin, confirmed=False)
+    secret = base64.b32encode(device.bin_key).decode()
+    assert response.context["secret_b32"] == secret
+    assert response.context["qr_svg_data_uri"].startswith("data:image/svg+xml;base64,")
+    url = urlsplit(device.config_url)
+    assert (url.scheme, url.netloc, unquote(url.path)) == ("otpauth", "totp", "/sifasuo:sysadmin")
+    query = parse_qs(url.query)
+    assert query["secret"] == [secret]
+    assert query["issuer"] == [settings.OTP_TOTP_ISSUER]
+    assert (query["digits"], query["period"], query["algorithm"]) == (["6"], ["30"], ["SHA1"])
+    assert device.config_url == TOTPDevice(user=sysadmin, key=device.key).config_url
+
+
+def test_django_otp_finds_the_devices(sysadmin):
+    from django_otp import devices_for_user, match_token, user_has_device
+
+    # given: enrolled
+    client, _ = password_login("sysadmin")
+    _code, codes = enrol(client, sysadmin)
+    # when / then: the device discovery the middleware and match_token use sees both
+    assert user_has_device(sysadmin)
+    assert {type(d) for d in devices_for_user(sysadmin)} == {AuthenticatorDevice, RecoveryDevice}
+    device = AuthenticatorDevice.objects.get(user=sysadmin)
+    device.throttle_reset()
+    assert isinstance(match_token(sysadmin, code_for(device, drift=1)), AuthenticatorDevice)
+    assert isinstance(match_token(sysadmin, codes[1].upper()), RecoveryDevice)
+
+
+def test_a_code_is_accepted_once_and_never_an_older_one(sysadmin):
+    from freezegun import freeze_time
+
+    # given: a device, at a fixed moment
+    device = AuthenticatorDevice.objects.create(user=sysadmin, name="phone", confirmed=True)
+    with freeze_time(timezone.now()) as frozen:
+        code = code_for(device)
+        # when / then: the code once; again in the same step, refused
+        assert device.verify_token(code)
+        first_t = device.last_t
+        device.throttle_reset()
+        assert not device.verify_token(code)
+        # when: the next step's code, then the previous step's (tolerance would allow it)
+        frozen.tick(device.step)
+        device.throttle_reset()
+        assert device.verify_token(code_for(device))
+        device.throttle_reset()
+        assert not device.verify_token(code)
+    device.refresh_from_db()
+    assert device.last_t == first_t + 1
+    assert device.last_used_at is not None
+
+
+def test_a_recovery_code_is_consumed_and_wrong_ones_throttle(sysadmin):
+    # given
+    client, _ = password_login("sysadmin")
+    _code, codes = enrol(client, sysadmin)
+    recovery = RecoveryDevice.objects.get(user=sysadmin)
+    # when / then
+    assert recovery.verify_token(f" {codes[2].upper()} ")  # typed loosely: still the code
+    assert recovery.codes.count() == services.RECOVERY_CODE_COUNT - 1
+    recovery.throttle_reset()
+    assert not recovery.verify_token(codes[2])
+    recovery.refresh_from_db()
+    assert recovery.throttling_failure_count == 1
+    assert recovery.verify_is_allowed()[0] is False
+    assert not recovery.verify_token(codes[3])  # throttled: even a good code waits
+    assert recovery.codes.count() == services.RECOVERY_CODE_COUNT - 1
+
+
+def _move_migration():
+    import importlib
+
+    return importlib.import_module("sifasuo.accounts.migrations.0007_move_otp_devices")
+
+
+def test_the_migration_moves_django_otp_devices_and_back(sysadmin):
+    from django.apps import apps
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    # given: devices as django-otp kept them, in plaintext
+    old = TOTPDevice.objects.create(
+        user=sysadmin, name="phone", confirmed=True, drift=1, last_t=12345
+    )
+    TOTPDevice.objects.filter(pk=old.pk).update(throttling_failure_count=2)
+    static = StaticDevice.objects.create(user=sysadmin, name="recovery", confirmed=True)
+    StaticToken.objects.bulk_create(
+        StaticToken(device=static, token=t) for t in ("aaaa11bbbb", "cccc22dddd")
+    )
+    migration = _move_migration()
+    # when
+    migration.forward(apps, None)
+    # then: encrypted and hashed copies, the plaintext rows gone
+    assert not TOTPDevice.objects.exists()
+    assert not StaticDevice.objects.exists()
+    assert not StaticToken.objects.exists()
+    moved = AuthenticatorDevice.objects.get(user=sysadmin)
+    assert (moved.key, moved.drift, moved.last_t, moved.confirmed) == (old.key, 1, 12345, True)
+    assert moved.throttling_failure_count == 2
+    assert moved.created_at == old.created_at
+    assert _column("accounts_authenticatordevice", "key", moved.pk).startswith("sm4gcm:v1:")
+    recovery = RecoveryDevice.objects.get(user=sysadmin)
+    assert sorted(recovery.codes.values_list("code_hash", flat=True)) == sorted(
+        RecoveryCode.hash_of(t) for t in ("aaaa11bbbb", "cccc22dddd")
+    )
+    assert recovery.verify_token("cccc22dddd")
+    # when: the migration is reversed
+    migration.backward(apps, None)
+    # then: the secret goes back; the codes cannot (only hashes were kept)
+    back = TOTPDevice.objects.get(user=sysadmin)
+    assert (back.key, back.drift, back.last_t) == (old.key, 1, 12345)
+    assert StaticDevice.objects.filter(user=sysadmin).exists()
+    assert not StaticToken.objects.exists()
+    assert not AuthenticatorDevice.objects.exists()
+    assert not RecoveryDevice.objects.exists()

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "config.routers.ReplicaReadsMiddleware",
     "sifasuo.core.dbfault.DatabaseFaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "sifasuo.accounts.middleware.SessionTouchMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -144,8 +145,11 @@ PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
 PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=5)
 
 # Sessions: idle timeout by a rolling cookie, absolute timeout by SessionLimitsMiddleware.
+# An unchanged session is written again (moving its expiry) once SESSION_TOUCH_SECONDS old,
+# not on every request (SessionTouchMiddleware): the idle limit is exact to that much.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = env.int("SESSION_TOUCH_SECONDS", default=60)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

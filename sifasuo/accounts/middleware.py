@@ -1,4 +1,4 @@
-"""Session limits (absolute lifetime), two-factor enforcement per role, password expiry."""
+"""Session limits (idle and absolute lifetime), two-factor enforcement per role, password expiry."""
 
 from __future__ import annotations
 
@@ -111,3 +111,35 @@ class PasswordExpiryMiddleware:
                     )
                 return redirect(change_url)
         return self.get_response(request)
+
+
+# When a session was last written: an active session is written again once this is
+# SESSION_TOUCH_SECONDS old, which moves its expiry (the idle limit) forward.
+SESSION_TOUCHED_AT = "_touched_at"
+
+
+class SessionTouchMiddleware:
+    """Keep an active session alive without writing it on every request.
+
+    The idle limit is the session's expiry, SESSION_COOKIE_AGE after it was last saved. Saving
+    on every request (Django's SESSION_SAVE_EVERY_REQUEST) costs an UPDATE and a COMMIT on each
+    page, reads included; this saves an unchanged session only once SESSION_TOUCH_SECONDS have
+    passed since its last save, so a session ends between SESSION_COOKIE_AGE minus
+    SESSION_TOUCH_SECONDS and SESSION_COOKIE_AGE after the last request. A session the request
+    changed is saved as always. Sits inside SessionMiddleware, which does the saving.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return response  # no session, or one this request ended: nothing to keep alive
+        now = time.time()
+        if session.modified or now - session.get(SESSION_TOUCHED_AT, 0) >= (
+            settings.SESSION_TOUCH_SECONDS
+        ):
+            session[SESSION_TOUCHED_AT] = now
+        return response

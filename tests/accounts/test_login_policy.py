@@ -212,6 +212,45 @@ def test_an_idle_session_ends_after_thirty_minutes(office_clerk):
     assert response["Location"].startswith(LOGIN_URL)
 
 
+def _expiry(client: Client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_a_read_within_the_minute_does_not_write_the_session_and_a_later_one_does(office_clerk):
+    with freeze_time("2024-10-08 09:00:00") as frozen:
+        # given
+        client = Client()
+        assert _login(client, "xiyilu_clerk", PASSWORD).status_code == 302
+        logged_in = _expiry(client)
+        # when: a page 30 seconds later
+        frozen.tick(timedelta(seconds=30))
+        assert client.get("/").status_code == 200
+        # then: the session is as it was written at login
+        assert _expiry(client) == logged_in
+        # when: a page a minute after login
+        frozen.tick(timedelta(seconds=31))
+        assert client.get("/").status_code == 200
+        # then: its expiry moved on with it
+        assert _expiry(client) == logged_in + timedelta(seconds=61)
+
+
+def test_an_idle_session_ends_within_a_minute_of_its_limit(office_clerk):
+    with freeze_time("2024-10-08 09:00:00") as frozen:
+        # given: a login, and a page 50 seconds later (too soon to write the session)
+        client = Client()
+        assert _login(client, "xiyilu_clerk", PASSWORD).status_code == 302
+        frozen.tick(timedelta(seconds=50))
+        assert client.get("/").status_code == 200
+        # when: the next request 29 min 30 s after that page (30 min 20 s after login)
+        frozen.tick(timedelta(minutes=29, seconds=30))
+        response = client.get("/")
+    # then: the session ended: idle 29.5 minutes, within a minute of the 30-minute limit
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN_URL)
+
+
 def test_a_session_ends_eight_hours_after_login_however_active(office_clerk):
     with freeze_time("2024-10-08 09:00:00") as frozen:
         # given: a request every 20 minutes for eight hours

@@ -184,11 +184,18 @@ def login(page: Any, server: str, username: str) -> None:
 
 
 def run_step(page: Any, name: str, fill: dict[str, str] | None = None) -> None:
-    """Open a step of the case page (a <details>), fill it and submit it."""
+    """Open a step of the case page (a <details>), fill it and submit it.
+
+    A page may render every step's form, or (``data-step``) fetch a step's form when it is
+    opened: then the form is waited for.
+    """
     form = page.locator(f"form[action$='/steps/{name}/']")
-    details = page.locator("details.sf-step", has=form)
+    details = page.locator(f"details.sf-step[data-step='{name}']")
+    if details.count() == 0:
+        details = page.locator("details.sf-step", has=form)
     if details.get_attribute("open") is None:
         details.locator("summary").click()
+    form.wait_for()
     for selector, value in (fill or {}).items():
         field = form.locator(selector)
         if field.evaluate("e => e.tagName") == "SELECT":

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -365,23 +365,33 @@ STEPS: dict[str, Step] = {
 }
 
 
-def _step_forms(case: MediationCase, bound: tuple[str, Any] | None) -> list[dict[str, Any]]:
+def _step_form(case: MediationCase, slug: str) -> Any:
+    step = STEPS[slug]
+    return step.form(initial={"version": case.version}, **step.form_kwargs(case))
+
+
+def _step_forms(
+    case: MediationCase, bound: tuple[str, Any] | None, opened: str | None = None
+) -> list[dict[str, Any]]:
+    """The steps that apply to the case now; only the open one carries its form.
+
+    Open is the step just posted with errors (``bound``), else the one asked for by
+    ``?step=``, else the first. The others are fetched when opened (htmx GET of the step's
+    URL), so a view of the case does not build and render every step's form and choices.
+    """
+    shown = [slug for slug, step in STEPS.items() if step.shows(case)]
+    if bound and bound[0] in shown:
+        open_slug: str | None = bound[0]
+    elif opened in shown:
+        open_slug = opened
+    else:
+        open_slug = shown[0] if shown else None
     result = []
-    for slug, step in STEPS.items():
-        if not step.shows(case):
-            continue
-        if bound and bound[0] == slug:
-            form = bound[1]
-        else:
-            form = step.form(initial={"version": case.version}, **step.form_kwargs(case))
-        result.append(
-            {
-                "slug": slug,
-                "label": step.label,
-                "form": form,
-                "open": bool(bound and bound[0] == slug),
-            }
-        )
+    for slug in shown:
+        form = None
+        if slug == open_slug:
+            form = bound[1] if bound and bound[0] == slug else _step_form(case, slug)
+        result.append({"slug": slug, "label": STEPS[slug].label, "form": form})
     return result
 
 
@@ -409,7 +419,7 @@ def _case_context(
         "decide_form": (bound[1] if bound and bound[0] == "decide" else forms.DecideTransferForm())
         if can_decide
         else None,
-        "steps": _step_forms(case, bound) if can_change else [],
+        "steps": _step_forms(case, bound, request.GET.get("step")) if can_change else [],
         "documents": [
             {"slug": slug, "label": label}
             for slug, (label, available) in documents.DOCUMENTS.items()
@@ -427,14 +437,26 @@ def case_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "mediation/case_detail.html", _case_context(request, case))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_step(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
-    """Run one workflow step on a case (the actor needs the change right on it)."""
+    """Run one workflow step on a case (the actor needs the change right on it).
+
+    GET is the step's form: the fragment for htmx (the case page fetches a step's form when
+    it is opened), else the case page with that step open.
+    """
     _personal(request)
     spec = STEPS.get(step)
     if spec is None:
         raise Http404
     case = selectors.case_for_user(user=request.user, public_id=public_id, action="change")
+    if request.method == "GET":
+        if not getattr(request, "htmx", False) or not spec.shows(case):
+            return redirect(f"{case.get_absolute_url()}?{urlencode({'step': step})}#step-{step}")
+        context = {
+            "case": case,
+            "step": {"slug": step, "label": spec.label, "form": _step_form(case, step)},
+        }
+        return render(request, "mediation/_step_form.html", context)
     form = spec.form(request.POST, request.FILES, **spec.form_kwargs(case))
     if not spec.shows(case):
         messages.error(request, _("This step does not apply to the case in its present state."))

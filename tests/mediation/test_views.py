@@ -147,6 +147,47 @@ def test_a_step_the_rules_refuse_shows_the_message_on_its_form(client_for, media
     assert MediationCase.objects.get(pk=case.pk).status == CaseStatus.ACCEPTED
 
 
+def test_the_case_page_renders_one_steps_form_and_fetches_the_others_when_opened(
+    client_for, mediator, other_clerk
+):
+    # given: an accepted case, to which several steps apply (record, party, transfer, ...)
+    case = factories.accepted(actor=mediator)
+    client = client_for(mediator)
+    # when
+    page = client.get(case.get_absolute_url())
+    # then: one step is open with its form; every other one links to its own form
+    steps = page.context["steps"]
+    assert len(steps) > 2
+    assert [s["slug"] for s in steps if s["form"] is not None] == [steps[0]["slug"]]
+    html = page.content.decode()
+    assert html.count('action="/mediation/cases/') - html.count("/transfer/decide/") == 1
+    transfer = f"/mediation/cases/{case.public_id}/steps/transfer/"
+    assert f'hx-get="{transfer}"' in html
+    assert "name=\"to_unit\"" not in html
+
+    # when: the transfer step is opened (htmx fetches its form)
+    fragment = client.get(transfer, headers={"HX-Request": "true"})
+    # then: the form alone, ready to post
+    assert fragment.status_code == 200
+    body = fragment.content.decode()
+    assert f'action="{transfer}"' in body
+    assert 'name="to_unit"' in body
+    assert 'name="csrfmiddlewaretoken"' in body
+    assert "<html" not in body
+
+    # when: the same link without JavaScript
+    plain = client.get(transfer)
+    # then: the case page with that step open
+    assert plain.status_code == 302
+    assert plain["Location"] == f"{case.get_absolute_url()}?step=transfer#step-transfer"
+    opened = client.get(plain["Location"])
+    assert [s["slug"] for s in opened.context["steps"] if s["form"] is not None] == ["transfer"]
+    assert 'name="to_unit"' in opened.content.decode()
+
+    # and: another office's clerk gets no form of the case
+    assert client_for(other_clerk).get(transfer, headers={"HX-Request": "true"}).status_code == 404
+
+
 def test_another_office_can_neither_see_nor_count_the_case(client_for, mediator, other_clerk):
     # given
     case = factories.accepted(actor=mediator)

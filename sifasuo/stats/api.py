@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sifasuo.core.measures import Measure
-from sifasuo.stats import reports
+from sifasuo.stats import memo, reports
 
 
 class UnitFigureSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -81,13 +81,14 @@ class ModuleReportView(APIView):
     serializer_class: type[serializers.Serializer]  # type: ignore[type-arg]
 
     def get(self, request: Request) -> Response:
-        report = reports.module_report(
-            user=request.user,
-            module=self.module,
-            unit_code=request.query_params.get("unit", ""),
-            year=request.query_params.get("year"),
-            month=request.query_params.get("month"),
-        )
+        with memo.session():  # the figures are kept until a write touches the module
+            report = reports.module_report(
+                user=request.user,
+                module=self.module,
+                unit_code=request.query_params.get("unit", ""),
+                year=request.query_params.get("year"),
+                month=request.query_params.get("month"),
+            )
         return Response(self.serializer_class(report.as_dict()).data)
 
 

@@ -18,7 +18,7 @@ from sifasuo.core import audit
 from sifasuo.core.errors import ApplicationError
 from sifasuo.core.listing import paginate
 from sifasuo.core.scope import get_for_user
-from sifasuo.stats import closing, reports, statements
+from sifasuo.stats import closing, memo, reports, statements
 from sifasuo.stats.models import ClosedPeriod, StoredReport
 from sifasuo.stats.specs.base import BY_UNIT, SUMMARY
 
@@ -147,14 +147,15 @@ def report_statement(request: HttpRequest) -> HttpResponse:
     """One report: shown, or downloaded with ``format=xlsx|pdf`` (audited)."""
     params = request.GET
     try:
-        statement = statements.statement(
-            user=request.user,
-            module=params.get("module", ""),
-            unit_code=params.get("unit", ""),
-            year=params.get("year"),
-            month=params.get("month"),
-            quarter=params.get("quarter"),
-        )
+        with memo.session():  # a live statement's figures are kept until a write
+            statement = statements.statement(
+                user=request.user,
+                module=params.get("module", ""),
+                unit_code=params.get("unit", ""),
+                year=params.get("year"),
+                month=params.get("month"),
+                quarter=params.get("quarter"),
+            )
     except ApplicationError as exc:
         context = {**_choices(request, params), "error": exc.message, "error_field": exc.field}
         return render(request, "stats/reports/list.html", context, status=400)

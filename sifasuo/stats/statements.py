@@ -40,7 +40,7 @@ from sifasuo.core import audit
 from sifasuo.core.measures import Measure
 from sifasuo.core.xlsx import XLSX_MIME, neutralise
 from sifasuo.orgs.models import Unit
-from sifasuo.stats import reports
+from sifasuo.stats import memo, reports
 from sifasuo.stats.models import ClosedPeriod, PeriodKind, StoredReport
 from sifasuo.stats.specs.base import BY_UNIT, SUMMARY, ReportSpec
 
@@ -301,9 +301,9 @@ class Statement:
 def live_statement(spec: ReportSpec, *, user: Any, unit: Unit, period: reports.Period) -> Statement:
     """Compute the statement from the ledgers now (unit and period already checked)."""
     report = reports.compute(spec, user=user, unit=unit, period=period)
-    return Statement(
-        spec, unit, period, build_tables(report, user=user), person(user), timezone.now()
-    )
+    what = ("statement", memo.who(user), unit.pk, period.params(), translation.get_language())
+    tables = memo.kept(spec.module, what, lambda: build_tables(report, user=user))
+    return Statement(spec, unit, period, tables, person(user), timezone.now())
 
 
 def stored_statement(stored: StoredReport, *, spec: ReportSpec) -> Statement:

@@ -547,13 +547,14 @@ def more_cases() -> None:
 
 
 # session, user, the user's unit, roles, the unit asked for; 8 figures, 4 breakdowns, the
-# grouped comparison and the children's names; the rolling session's save (3); and once per
-# request the ids of the user's subtree and of the cases shared with it (core.scope).
-API_QUERIES = 16
+# grouped comparison and the children's names; and once per request the ids of the user's
+# subtree and of the cases shared with it (core.scope). An unchanged session is not saved
+# (accounts.middleware.SessionTouchMiddleware).
+API_QUERIES = 13
 # session and user, the unit, the figures and breakdowns (from the aggregates once they are
 # up to date), the comparison, the unit selector, the category names and the trend by month;
-# the ids of the user's subtree and of the cases shared with it.
-DASHBOARD_QUERIES = 20
+# the ids of the user's subtree and of the cases shared with it. No session save.
+DASHBOARD_QUERIES = 17
 
 
 def test_the_api_has_a_pinned_query_count(

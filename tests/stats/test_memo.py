@@ -138,3 +138,31 @@ def test_with_no_seconds_nothing_is_kept(city_officer, settings):
         reports.compute(spec, user=city_officer, unit=unit, period=PERIOD)
     # then
     assert len(queries) > 1
+
+
+def test_the_api_and_the_report_keep_their_figures_until_a_write(
+    client_for, city_officer, django_capture_on_commit_callbacks
+):
+    # given: each asked once (computed and kept)
+    client = client_for(city_officer)
+    api = "/api/v1/stats/mediation/?year=2024&unit=610100"
+    report = "/stats/reports/statement/?module=mediation&unit=610100&year=2024&month=3"
+    with CaptureQueriesContext(connection) as computed:
+        before = client.get(api).json()["total"]
+        assert client.get(report).status_code == 200
+    # when: asked again
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(api).json()["total"] == before
+        shown = client.get(report)
+    # then: neither counted anything again
+    assert len(again) < len(computed) - 10
+    assert not any("mediation_mediationcase" in q["sql"] for q in again)
+    assert shown.context["statement"].tables
+
+    # when: a case of March 2024 is committed
+    with django_capture_on_commit_callbacks(execute=True):
+        mediation_factories.agreed(received_on=date(2024, 3, 5), committee="610102001T01")
+    # then: both count it at once
+    assert client.get(api).json()["total"] == before + 1
+    after = client.get(report).context["statement"]
+    assert after.tables != shown.context["statement"].tables

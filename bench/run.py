@@ -271,6 +271,66 @@ def start_gunicorn(
     raise SystemExit("gunicorn did not start: see " + str(out / "gunicorn.log"))
 
 
+NGINX_CONF = """
+worker_processes 1;
+daemon off;
+pid {d}/nginx.pid;
+error_log {d}/nginx-error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {d}/body;
+    proxy_temp_path {d}/proxy;
+    fastcgi_temp_path {d}/fastcgi;
+    uwsgi_temp_path {d}/uwsgi;
+    scgi_temp_path {d}/scgi;
+    upstream sifasuo_app {{
+        server 127.0.0.1:{app};
+        keepalive 8;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        server_name 127.0.0.1;
+        include {root}/deploy/nginx/sifasuo-proxy.conf;
+    }}
+}}
+"""
+
+
+def nginx_binary() -> str | None:
+    return shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None
+    )
+
+
+def start_nginx(binary: str, port: int, app_port: int, out: Path) -> subprocess.Popen[bytes]:
+    """nginx in front of gunicorn, as production has it (deploy/nginx/sifasuo-proxy.conf).
+
+    gunicorn's synchronous workers need a buffering proxy: without one, a worker that has
+    accepted a connection waits on it while the client thinks, and requests queue behind
+    it. Plain HTTP on loopback (production's TLS is left out).
+    """
+    if not free_port(port):
+        raise SystemExit(f"port {port} is taken: choose another with --port")
+    d = out / "nginx"
+    d.mkdir(parents=True, exist_ok=True)
+    conf = d / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(d=d, port=port, app=app_port, root=ROOT), encoding="utf-8")
+    process = subprocess.Popen(  # noqa: S603
+        [binary, "-p", str(d), "-c", str(conf), "-e", str(d / "nginx-error.log")],
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        if not free_port(port):
+            return process
+        if process.poll() is not None:
+            break
+        time.sleep(0.1)
+    stop(process)
+    raise SystemExit("nginx did not start: see " + str(d / "nginx-error.log"))
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     """End the gunicorn started here (its own process group, by its id)."""
     if process.poll() is None:
@@ -472,9 +532,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--national-url", default=os.environ.get("BENCH_NATIONAL_URL", ""))
     parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 30)))
     parser.add_argument("--users", type=int, default=20)
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=int(os.environ.get("BENCH_WARMUP", 5)),
+        help="seconds of load before each page's measured runs, not counted (0: none)",
+    )
     parser.add_argument("--think-ms", type=int, default=1000)
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8765)))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 4)))
+    parser.add_argument(
+        "--proxy",
+        choices=["nginx", "none"],
+        default=os.environ.get("BENCH_PROXY", "nginx"),
+        help="nginx in front of gunicorn, as deployed (default), or gunicorn alone",
+    )
     parser.add_argument("--pages", default="", help="comma-separated page names (default: all)")
     parser.add_argument("--floor-only", action="store_true", help="no gunicorn, no load")
     parser.add_argument("--runs", type=int, default=5, help="measured renders per page")
@@ -504,7 +576,12 @@ def main(argv: list[str] | None = None) -> int:
         from django.db import connections
 
         connections.close_all()
-        process = start_gunicorn(args.database_url, args.port, args.workers, out)
+        nginx = nginx_binary() if args.proxy == "nginx" else None
+        if args.proxy == "nginx" and nginx is None:
+            raise SystemExit("--proxy nginx needs nginx (apt-get install nginx), or --proxy none")
+        app_port = args.port + 1 if nginx else args.port
+        process = start_gunicorn(args.database_url, app_port, args.workers, out)
+        proxy = start_nginx(nginx, args.port, app_port, out) if nginx else None
         try:
             for page in results:
                 if not page.path:
@@ -512,6 +589,9 @@ def main(argv: list[str] | None = None) -> int:
                 status = check(args.port, page, cookies[page.user][0])
                 if status != 200:
                     page.note = f"status {status} over HTTP"
+                if args.warmup:  # every worker's first requests of the page, not counted
+                    load(tool, args.port, page, cookies[page.user], 0, args.users, args.warmup, out)
+                    drain(args.port, page, cookies[page.user][0])
                 page.think = load(
                     tool,
                     args.port,
@@ -533,6 +613,8 @@ def main(argv: list[str] | None = None) -> int:
                     flush=True,
                 )
         finally:
+            if proxy is not None:
+                stop(proxy)
             stop(process)
     national: dict[str, Any] = {}
     if args.national_url:
@@ -565,7 +647,9 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"nproc": os.cpu_count(), "load_before": load_before, "load_after": load_after},
         "database": args.database_url.rsplit("/", 1)[-1],
         "duration_s": args.duration,
+        "warmup_s": args.warmup,
         "workers": args.workers,
+        "proxy": args.proxy,
         "pages": [{k: v for k, v in p.__dict__.items()} for p in results],
         "national": national,
     }
@@ -577,7 +661,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(
         f"load average before {load_before}, after {load_after}; "
-        f"{args.workers} gunicorn workers; {args.duration} s per run"
+        f"{args.workers} gunicorn workers behind {args.proxy}; {args.duration} s per run "
+        f"after {args.warmup} s of warm-up per page"
     )
     print(table(results))
     for entry in national if isinstance(national, list) else []:

@@ -39,6 +39,36 @@ def period_bounds(year: int | None, month: int | None = None) -> tuple[date | No
     return date(year, 1, 1), date(year + 1, 1, 1)
 
 
+def for_table(cases: QuerySet[MediationCase]) -> QuerySet[MediationCase]:
+    """Only the columns of the case table (``mediation/_case_table.html``).
+
+    A page of the ledger then loads no long texts and decrypts no party's personal numbers:
+    a case row is about sixty columns, a party's person three ciphertexts.
+    """
+    parties = (
+        CaseParty.objects.select_related("person")
+        .only("case", "role", "organisation_name", "person__name")
+        .order_by("role", "pk")
+    )
+    return (
+        cases.select_related(None)
+        .select_related("unit", "category")
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("parties", queryset=parties))
+        .only(
+            "public_id",
+            "number",
+            "received_on",
+            "status",
+            "decision_due",
+            "conclude_due",
+            "return_visit_due",
+            "unit__name",
+            "category__name",
+        )
+    )
+
+
 def case_list(
     *,
     user: Any,

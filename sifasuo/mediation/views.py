@@ -108,7 +108,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "export_url": export_url(request),
         "measure": request.GET.get("measure", ""),
         "can_create": selectors.committees_for_choice(user=user).exists(),
-        **paginate(request, cases),
+        **paginate(request, selectors.for_table(cases)),
     }
     return render(request, "mediation/case_list.html", context)
 
@@ -142,7 +142,7 @@ def case_search_results(request: HttpRequest, token: str) -> HttpResponse:
         "is_search": True,
         "sort_links": {},
         "export_url": None,
-        **paginate(request, cases),
+        **paginate(request, selectors.for_table(cases)),
     }
     return render(request, "mediation/case_list.html", context)
 

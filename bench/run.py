@@ -298,9 +298,20 @@ http {{
 
 
 def nginx_binary() -> str | None:
-    return shutil.which("nginx") or next(
-        (p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None
-    )
+    """nginx, installed with apt-get where it is missing and this runs as root."""
+
+    def found() -> str | None:
+        return shutil.which("nginx") or next(
+            (p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None
+        )
+
+    if found() is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(  # noqa: S603
+            ["apt-get", "install", "-y", "-q", "nginx"],  # noqa: S607
+            check=False,
+            capture_output=True,
+        )
+    return found()
 
 
 def start_nginx(binary: str, port: int, app_port: int, out: Path) -> subprocess.Popen[bytes]:

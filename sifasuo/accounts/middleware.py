@@ -138,8 +138,8 @@ class SessionTouchMiddleware:
         if session is None or session.is_empty():
             return response  # no session, or one this request ended: nothing to keep alive
         now = time.time()
-        if session.modified or now - session.get(SESSION_TOUCHED_AT, 0) >= (
-            settings.SESSION_TOUCH_SECONDS
-        ):
+        # Never touched since the login: the login wrote it (signals.on_login stamps the time).
+        last = session.get(SESSION_TOUCHED_AT) or session.get(SESSION_LOGIN_AT, 0)
+        if session.modified or now - last >= settings.SESSION_TOUCH_SECONDS:
             session[SESSION_TOUCHED_AT] = now
         return response

@@ -3,6 +3,7 @@ the security administrator assigns roles, unlocks accounts and resets two-factor
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from sifasuo.accounts.forms import UserCreateForm, UserFilterForm, UserRolesForm
 from sifasuo.accounts.roles import Role
 from sifasuo.core import audit
 from sifasuo.core.errors import ApplicationError
+from sifasuo.core.idempotency import ReplayedSubmission, submit_once
 from sifasuo.core.listing import export_url, paginate
 from sifasuo.core.xlsx import audited_export
 
@@ -65,18 +67,28 @@ def user_create(request: HttpRequest) -> HttpResponse:
     if not actor.has_role(Role.SYSTEM_ADMIN):
         audit.record("user_create", actor=actor, outcome="DENIED")
         raise PermissionDenied
-    form = UserCreateForm(request.POST or None)
+    form = UserCreateForm(request.POST or None, initial={"form_token": secrets.token_urlsafe(16)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # A second submit of the same form finds the account the first one made. The
+        # password is no part of the fingerprint: that digest is not a password hash.
+        payload = {k: v for k, v in data.items() if k not in ("form_token", "password")}
         try:
-            user = services.user_create(
-                actor=actor,
-                username=data["username"],
-                unit=data["unit_code"],
-                password=data["password"],
-                display_name=data["display_name"],
-                must_change_password=True,
+            user = submit_once(
+                user=actor,
+                token=data["form_token"],
+                payload=payload,
+                create=lambda: services.user_create(
+                    actor=actor,
+                    username=data["username"],
+                    unit=data["unit_code"],
+                    password=data["password"],
+                    display_name=data["display_name"],
+                    must_change_password=True,
+                ),
             )
+        except ReplayedSubmission as replay:
+            return redirect("accounts:user_detail", pk=int(replay.token.object_id))
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:

@@ -5,6 +5,7 @@ SECURITY.md §7 check 18; the history rule; the deploy check that refuses to swi
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -150,9 +151,14 @@ def test_an_initial_password_set_by_the_administrator_is_changed_at_first_login(
     client_for, sysadmin, city_officer
 ):
     # given: the system administrator creates an account on the page
-    response = client_for(sysadmin).post(
+    admin = client_for(sysadmin)
+    page = admin.get("/accounts/users/new/").content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', page)
+    assert token, "the account form carries a form token"
+    response = admin.post(
         "/accounts/users/new/",
         {
+            "form_token": token.group(1),
             "username": "new_clerk",
             "display_name": "新 干事",
             "unit_code": city_officer.unit.code,

@@ -319,14 +319,14 @@ class RecoveryDevice(TimestampMixin, ThrottlingMixin, Device):  # type: ignore[m
         allowed, _data = self.verify_is_allowed()
         if not allowed:
             return False
-        match = None
+        consumed = False
         if isinstance(token, str) and token.strip():
             match = self.codes.filter(code_hash=RecoveryCode.hash_of(token)).first()
-        if match is None:
-            self.throttle_increment(commit=True)
-            return False
-        deleted, _rows = RecoveryCode.objects.filter(pk=match.pk).delete()
-        if not deleted:  # a concurrent login used it first
+            # Deleted by its id: a concurrent login that used it first leaves nothing to delete.
+            consumed = (
+                match is not None and RecoveryCode.objects.filter(pk=match.pk).delete()[0] > 0
+            )
+        if not consumed:
             self.throttle_increment(commit=True)
             return False
         self.throttle_reset(commit=False)

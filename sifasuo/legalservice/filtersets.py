@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sifasuo.core.choicefields import ModelChoiceFilter
 from sifasuo.legalservice.choices import (
     AppointmentStatus,
     BookingChannel,
@@ -64,7 +65,7 @@ class ScopedFilterSet(django_filters.FilterSet):
 class ConsultationFilterSet(ScopedFilterSet):
     received_after, received_before = _date_range("received_on")
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
-    topic = django_filters.ModelChoiceFilter(
+    topic = ModelChoiceFilter(
         label=_("Topic"),
         field_name="topic",
         to_field_name="code",
@@ -89,7 +90,7 @@ class ConsultationFilterSet(ScopedFilterSet):
 class LegalAidFilterSet(ScopedFilterSet):
     received_after, received_before = _date_range("received_on")
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
-    case_type = django_filters.ModelChoiceFilter(
+    case_type = ModelChoiceFilter(
         label=_("Case type"),
         field_name="case_type",
         to_field_name="code",
@@ -134,7 +135,7 @@ class AppointmentFilterSet(ScopedFilterSet):
 
 class WindowLogFilterSet(ScopedFilterSet):
     served_after, served_before = _date_range("served_on")
-    window = django_filters.ModelChoiceFilter(
+    window = ModelChoiceFilter(
         label=_("Window"),
         field_name="window",
         to_field_name="code",

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sifasuo.core.choicefields import ModelChoiceFilter
 from sifasuo.mediation.choices import (
     OPEN_STATUSES,
     CaseSource,
@@ -28,7 +29,7 @@ class MediationCaseFilterSet(django_filters.FilterSet):
     committee = django_filters.CharFilter(label=_("Committee code"), method="filter_unit")
     office = django_filters.CharFilter(label=_("Office code"), method="filter_unit")
     district = django_filters.CharFilter(label=_("District code"), method="filter_unit")
-    category = django_filters.ModelChoiceFilter(
+    category = ModelChoiceFilter(
         label=_("Category"),
         field_name="category",
         to_field_name="code",

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sifasuo.core.choicefields import ModelChoiceFilter
 from sifasuo.orgs.choices import DivisionLevel
 from sifasuo.orgs.models import Division
 from sifasuo.orgs.selectors import unit_for_user
@@ -93,7 +94,7 @@ class ActivityFilterSet(VillageCodeFilterMixin, UnitScopedFilterSet):
     q = django_filters.CharFilter(label=_("Theme or place"), method="filter_q")
     held_after = _date_filter(_("Held from"), "held_on", "gte")
     held_before = _date_filter(_("Held until"), "held_on", "lte")
-    law = django_filters.ModelChoiceFilter(
+    law = ModelChoiceFilter(
         label=_("Law covered"),
         field_name="laws",
         to_field_name="code",

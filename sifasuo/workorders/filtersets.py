@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sifasuo.core.choicefields import ModelChoiceFilter
 from sifasuo.orgs.choices import UnitKind
 from sifasuo.orgs.models import Unit
 from sifasuo.workorders.choices import AWAITING_OFFICE, AssignmentStatus, TaskStatus
@@ -41,10 +42,10 @@ class TaskFilterSet(_ScopedFilterSet):
 
     q = django_filters.CharFilter(label=_("Title or number"), method="filter_q")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=TaskStatus.choices)
-    sender = django_filters.ModelChoiceFilter(
+    sender = ModelChoiceFilter(
         label=_("Sent by"), field_name="unit", to_field_name="code", queryset=BUREAUS
     )
-    district = django_filters.ModelChoiceFilter(
+    district = ModelChoiceFilter(
         label=_("Addressed to the offices of"),
         to_field_name="code",
         queryset=DISTRICTS,
@@ -89,10 +90,10 @@ class AssignmentFilterSet(_ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Task or office"), method="filter_q")
     task = django_filters.UUIDFilter(label=_("Task id"), field_name="task__public_id")
     status = django_filters.ChoiceFilter(label=_("Reply status"), choices=AssignmentStatus.choices)
-    sender = django_filters.ModelChoiceFilter(
+    sender = ModelChoiceFilter(
         label=_("Sent by"), field_name="task__unit", to_field_name="code", queryset=BUREAUS
     )
-    district = django_filters.ModelChoiceFilter(
+    district = ModelChoiceFilter(
         label=_("District"), to_field_name="code", queryset=DISTRICTS, method="filter_district"
     )
     due_after = _date(_("Due from"), "task__due_on", "gte")
@@ -130,10 +131,10 @@ class NoticeFilterSet(_ScopedFilterSet):
     """Filters of the notices."""
 
     q = django_filters.CharFilter(label=_("Title"), field_name="title", lookup_expr="contains")
-    sender = django_filters.ModelChoiceFilter(
+    sender = ModelChoiceFilter(
         label=_("Published by"), field_name="unit", to_field_name="code", queryset=BUREAUS
     )
-    district = django_filters.ModelChoiceFilter(
+    district = ModelChoiceFilter(
         label=_("Addressed to the offices of"),
         to_field_name="code",
         queryset=DISTRICTS,

@@ -354,6 +354,11 @@ class MediationCase(BaseModel):
         return self.status in OPEN_STATUSES
 
     @property
+    def status_label(self) -> str:
+        """The status's name: one lookup, where ``get_status_display`` scans every choice."""
+        return str(CaseStatus(self.status).label)
+
+    @property
     def is_overdue(self) -> bool:
         """Open past its conclusion date (one month from acceptance, or the extension)."""
         return bool(self.is_open and self.conclude_due and self.conclude_due < timezone.localdate())

@@ -358,8 +358,9 @@ def test_the_module_page_query_count_does_not_grow_with_the_ledger(
 
 # including, once per request, the ids of the district's units and of the cases shared with
 # them (core.scope lists a small subtree's ids, so PostgreSQL can use the unit indexes);
-# no session save (an unchanged session is written once a minute)
-MODULE_QUERIES = 17
+# the user read with their unit (accounts.backends); no session save (an unchanged session
+# is written once a minute)
+MODULE_QUERIES = 16
 
 
 @pytest.mark.parametrize(

@@ -18,12 +18,19 @@ from django.conf import settings
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from sifasuo.core import audit
 from sifasuo.core.crypto import sm3
 from sifasuo.core.errors import ApplicationError
-from sifasuo.core.filetypes import UnsafeArchiveError, UnsafeXmlError, sniff
+from sifasuo.core.filetypes import (
+    UnsafeArchiveError,
+    UnsafeXmlError,
+    download_name,
+    media_type,
+    sniff,
+)
 from sifasuo.core.models import Attachment
 from sifasuo.core.scope import assert_in_scope
 
@@ -132,6 +139,22 @@ def attachment_create(
         _discard(attachment.file.storage, stored_name)
         raise
     return attachment
+
+
+def download_response(attachment: Attachment) -> FileResponse:
+    """Serve ``attachment`` as a download with the type sniffed at upload, never guessed.
+
+    ``FileResponse`` would guess the type from the original name, which the uploader chose;
+    ``nosniff`` stops the browser from guessing either.
+    """
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=download_name(attachment.original_name, attachment.file_type),
+        content_type=media_type(attachment.file_type),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def orphan_files(storage: Storage | None = None, folder: str = "attachments") -> list[str]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import errno
 import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 
@@ -19,6 +21,7 @@ from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.http import FileResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sifasuo.core import audit
@@ -178,3 +181,56 @@ def orphan_files(storage: Storage | None = None, folder: str = "attachments") ->
 
     walk(folder)
     return sorted(found)
+
+
+@dataclass(frozen=True)
+class OrphanSweep:
+    """What one sweep found: the files without their row, and those it removes."""
+
+    found: list[str]
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def within_grace(self) -> int:
+        return len(self.found) - len(self.removed)
+
+
+@transaction.atomic
+def orphan_files_sweep(
+    *,
+    remove: bool = False,
+    actor: Any = None,
+    now: datetime | None = None,
+    storage: Storage | None = None,
+) -> OrphanSweep:
+    """Report the attachment files no row names; with ``remove``, delete the old ones; audited.
+
+    Only files older than ``ORPHAN_FILE_GRACE_HOURS`` are removed: an upload in progress has
+    written its file and not yet committed its row. A file is checked once more just before
+    it goes, and removed after the audit row commits.
+    """
+    from django.core.files.storage import default_storage
+
+    storage = storage or default_storage
+    found = orphan_files(storage)
+    removed: list[str] = []
+    if remove:
+        cutoff = (now or timezone.now()) - timedelta(hours=settings.ORPHAN_FILE_GRACE_HOURS)
+        for name in found:
+            if storage.get_modified_time(name) < cutoff:
+                removed.append(name)
+        named = set(Attachment.objects.filter(file__in=removed).values_list("file", flat=True))
+        removed = [name for name in removed if name not in named]
+        transaction.on_commit(lambda: [_discard(storage, name) for name in removed])
+    sweep = OrphanSweep(found=found, removed=removed)
+    audit.record(
+        "orphan_files",
+        actor=actor,
+        object_type="core.attachment",
+        changes={
+            "found": len(found),
+            "removed": len(removed),
+            "within_grace": sweep.within_grace if remove else 0,
+        },
+    )
+    return sweep

@@ -386,13 +386,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # one line per record: line breaks in messages are escaped (sifasuo.core.logfilters)
-    "filters": {"one_line": {"()": "sifasuo.core.logfilters.OneLine"}},
+    # One line per record: line breaks in messages are escaped; a traceback is written with
+    # the exceptions' types and frames, never their messages (sifasuo.core.logfilters).
+    "filters": {
+        "one_line": {"()": "sifasuo.core.logfilters.OneLine"},
+        "exception_types_only": {"()": "sifasuo.core.logfilters.ExceptionTypesOnly"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["one_line"],
+            "filters": ["one_line", "exception_types_only"],
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},

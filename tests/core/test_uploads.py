@@ -12,8 +12,6 @@ from __future__ import annotations
 import errno
 import io
 import os
-import shutil
-import subprocess
 import time
 import tracemalloc
 import uuid
@@ -39,6 +37,7 @@ from sifasuo.core.errors import ApplicationError
 from sifasuo.core.models import Attachment, AuditEvent
 from sifasuo.standards.models import Rectification
 from tests.accounts.test_urls import PNG_BYTES, owned  # noqa: F401 - fixture
+from tests.full_disk import mount_full_tmpfs, unmount
 
 DOCX_PARTS = {
     "[Content_Types].xml": b'<?xml version="1.0"?><Types/>',
@@ -204,25 +203,6 @@ class _HalfWriteThenFull(FileSystemStorage):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
 
-def _mount_full_tmpfs(root: Path) -> bool:
-    """Mount a 64 KB tmpfs at ``root`` and fill it; False where mounting is not allowed."""
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        return False
-    result = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", str(root)],
-        capture_output=True,
-        timeout=10,
-    )
-    if result.returncode != 0:
-        return False
-    with pytest.raises(OSError, match="No space") as full, open(root / "filler", "wb") as filler:  # noqa: PT012, E501
-        while True:
-            filler.write(b"\0" * 4096)
-            filler.flush()
-    assert full.value.errno == errno.ENOSPC
-    return True
-
-
 @pytest.fixture
 def fill_media(settings, tmp_path):
     """Return a function that puts MEDIA_ROOT on a full disk and gives (root, files there).
@@ -236,7 +216,7 @@ def fill_media(settings, tmp_path):
 
     def fill() -> tuple[Path, set[Path]]:
         settings.MEDIA_ROOT = root
-        mounted.append(_mount_full_tmpfs(root))
+        mounted.append(mount_full_tmpfs(root))
         if not mounted[0]:
             settings.STORAGES = {
                 **settings.STORAGES,
@@ -246,7 +226,7 @@ def fill_media(settings, tmp_path):
 
     yield fill
     if mounted and mounted[0]:
-        subprocess.run(["umount", str(root)], check=True, timeout=10)
+        unmount(root)
 
 
 def test_an_upload_to_a_full_disk_fails_cleanly(office_clerk, fill_media):

@@ -109,7 +109,9 @@ def test_it():
 """
 
 
-def _inner_run(tmp_path: Path, message: str, value: str) -> subprocess.CompletedProcess[str]:
+def _inner_run(
+    tmp_path: Path, message: str, value: str, *args: str
+) -> subprocess.CompletedProcess[str]:
     (tmp_path / "conftest.py").write_text(INNER_CONFTEST)
     (tmp_path / "test_inner.py").write_text(
         textwrap.dedent(INNER_TEST.format(value=value, message=message))
@@ -117,7 +119,7 @@ def _inner_run(tmp_path: Path, message: str, value: str) -> subprocess.Completed
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:django", "-p", "no:cacheprovider"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:django", "-p", "no:cacheprovider", *args],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -127,13 +129,17 @@ def _inner_run(tmp_path: Path, message: str, value: str) -> subprocess.Completed
     )
 
 
-@pytest.mark.parametrize("leaking", [True, False], ids=["leak", "clean"])
-def test_a_session_that_logs_a_seeded_value_fails(tmp_path, leaking):
+@pytest.mark.parametrize(
+    ("leaking", "args"),
+    [(True, ()), (False, ()), (True, ("-n", "2"))],
+    ids=["leak", "clean", "leak-in-an-xdist-worker"],
+)
+def test_a_session_that_logs_a_seeded_value_fails(tmp_path, leaking, args):
     # given: a test that passes, and logs the value it seeded (or a masked form of it)
     value = "61010219800101123X"
     message = f"person {value} saved" if leaking else "person 6101**********123X saved"
     # when
-    result = _inner_run(tmp_path, message, value)
+    result = _inner_run(tmp_path, message, value, *args)
     # then: the test passed, the session fails because of the log
     assert "1 passed" in result.stdout, result.stdout + result.stderr
     if leaking:

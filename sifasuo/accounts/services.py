@@ -179,7 +179,7 @@ def dormant_accounts_disable(*, now: datetime | None = None) -> DormantRun:
             .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
             .order_by(Coalesce("last_login", "date_joined"), "pk")
         )
-        holders = {
+        holders: dict[str, set[int]] = {
             role: set(
                 UserRole.objects.filter(role=role, user__is_active=True).values_list(
                     "user_id", flat=True

@@ -64,6 +64,11 @@ def _discard(storage: Storage, name: str) -> None:
         logger.warning("could not remove the partial upload %s", name)
 
 
+def _discard_all(storage: Storage, names: list[str]) -> None:
+    for name in names:
+        _discard(storage, name)
+
+
 def _store(attachment: Attachment, uploaded: UploadedFile) -> None:
     """Write the file under its random name; a write failure leaves no partial file."""
     field = attachment.file.field
@@ -221,7 +226,7 @@ def orphan_files_sweep(
                 removed.append(name)
         named = set(Attachment.objects.filter(file__in=removed).values_list("file", flat=True))
         removed = [name for name in removed if name not in named]
-        transaction.on_commit(lambda: [_discard(storage, name) for name in removed])
+        transaction.on_commit(lambda: _discard_all(storage, removed))
     sweep = OrphanSweep(found=found, removed=removed)
     audit.record(
         "orphan_files",

@@ -8,19 +8,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from sifasuo.core import sms
 from sifasuo.portal import services
 from sifasuo.portal.models import LoginCode
 from sifasuo.portal.residual import purge
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _outbox():
-    sms.outbox.clear()
-    yield
-    sms.outbox.clear()
 
 
 def test_a_login_code_goes_after_its_retention():

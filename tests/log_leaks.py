@@ -230,7 +230,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_testnodedown(node: Any, error: Any) -> None:
     """Controller under pytest-xdist: collect a worker's findings."""
     found = getattr(node, "workeroutput", {}).get(WORKER_KEY, [])
-    node.config.stash[_FOUND].extend(found)
+    node.config.stash.setdefault(_FOUND, []).extend(found)
 
 
 def check_session(session: pytest.Session) -> None:
@@ -241,7 +241,7 @@ def check_session(session: pytest.Session) -> None:
     if hasattr(config, "workeroutput"):  # a pytest-xdist worker: the controller reports
         config.workeroutput[WORKER_KEY] = found
         return
-    found += config.stash[_FOUND]
+    found += config.stash.get(_FOUND, [])
     if not found:
         return
     reporter = config.pluginmanager.get_plugin("terminalreporter")

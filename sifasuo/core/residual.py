@@ -74,7 +74,7 @@ def _expired_upload_temp_files(now: datetime) -> int:
     emptied when the service restarts.
     """
     directory = getattr(settings, "FILE_UPLOAD_TEMP_DIR", None)
-    if not directory:
+    if not directory or not Path(directory).is_dir():
         return 0
     cutoff = now.timestamp() - settings.UPLOAD_TEMP_RETENTION_HOURS * 3600
     expired: list[Path] = []

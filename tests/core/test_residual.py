@@ -151,6 +151,15 @@ def test_without_an_upload_directory_of_its_own_no_file_is_touched(settings, tmp
     assert counts["upload_temp_files"] == 0
 
 
+def test_a_missing_upload_directory_is_not_an_error(settings, tmp_path):
+    # given: the directory is configured but not (yet) created
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "not-yet")
+    # when
+    counts = residual.residual_purge()
+    # then
+    assert counts["upload_temp_files"] == 0
+
+
 def test_the_command_prints_the_counts(capsys):
     # given
     _session("e" * 32, -DAY)

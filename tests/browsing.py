@@ -38,6 +38,8 @@ LAUNCH_ARGS = [
 
 
 SERVER_LOG_VARIABLE = "SIFASUO_BROWSER_SERVER_LOG"
+# Its database, where tests/log_leaks.py finds the personal values the server seeded.
+SERVER_DATABASE_VARIABLE = "SIFASUO_BROWSER_SERVER_DATABASE"
 
 
 def server_log() -> str:
@@ -92,6 +94,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     log_path = directory / "gunicorn.log"
     os.environ[SERVER_LOG_VARIABLE] = str(log_path)
+    os.environ[SERVER_DATABASE_VARIABLE] = str(directory / "b.sqlite3")
     log = log_path.open("wb")
     process = subprocess.Popen(
         [

@@ -20,6 +20,11 @@ from sifasuo.accounts.models import User
 from sifasuo.orgs.demo import create_demo_offices
 from sifasuo.orgs.models import Unit
 from tests.browsing import browser, page, server  # noqa: F401 - fixtures for every browser test
+from tests.log_leaks import (  # noqa: F401 - hooks: no seeded personal value in the log
+    check_session,
+    pytest_configure,
+    pytest_testnodedown,
+)
 
 PASSWORD = demo_password()
 
@@ -191,7 +196,9 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
 
 
 def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
-    """With SIFASUO_FAIL_ON_SKIP=1 (CI), any skipped test fails the run."""
+    """A seeded personal value in the session's log fails the run (tests/log_leaks.py);
+    with SIFASUO_FAIL_ON_SKIP=1 (CI), so does any skipped test."""
+    check_session(session)
     if os.environ.get("SIFASUO_FAIL_ON_SKIP") != "1":
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

@@ -169,6 +169,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 
+# Dormant staff accounts (等保 8.1.4.2 c): disabled by manage.py disable_dormant_accounts
+# (nightly) after this many days without a login; 0: never. The last active holder of each
+# administrator role is kept.
+ACCOUNT_DORMANT_DAYS = env.int("ACCOUNT_DORMANT_DAYS", default=90)
+
 # Two-factor: roles that must log in with a one-time code. Production turns this on.
 OTP_ENFORCED_ROLES: list[str] = env.list("OTP_ENFORCED_ROLES", default=[])
 OTP_TOTP_ISSUER = "sifasuo"
@@ -208,6 +213,24 @@ ATTACHMENT_MAX_COMPRESSION_RATIO = env.int("ATTACHMENT_MAX_COMPRESSION_RATIO", d
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 FILE_UPLOAD_TEMP_DIR = env("SIFASUO_UPLOAD_TEMP_DIR", default=None)
+
+# Residual data (SECURITY.md check 35; manage.py purge_residual, nightly): what is deleted
+# once past its lifetime. Sessions, login-session rows, API tokens and lockout counters go
+# when they expire; these lifetimes are configurable (docs/operations.md, "Residual data").
+# A form token or Idempotency-Key finds its first result this many days:
+SUBMISSION_TOKEN_RETENTION_DAYS = env.int("SUBMISSION_TOKEN_RETENTION_DAYS", default=7)
+# A spooled upload left in SIFASUO_UPLOAD_TEMP_DIR by a killed worker, after this many hours:
+UPLOAD_TEMP_RETENTION_HOURS = env.int("UPLOAD_TEMP_RETENTION_HOURS", default=24)
+SIFASUO_RESIDUAL_PURGERS = [
+    "sifasuo.core.residual.purge_core",
+    "sifasuo.accounts.residual.purge",
+    "sifasuo.portal.residual.purge",
+]
+# Attachment files without their row (a rolled-back upload): reported nightly; removed only
+# with ORPHAN_FILES_REMOVE=True, and only once older than ORPHAN_FILE_GRACE_HOURS (an upload
+# in progress writes its file before its row commits).
+ORPHAN_FILES_REMOVE = env.bool("ORPHAN_FILES_REMOVE", default=False)
+ORPHAN_FILE_GRACE_HOURS = env.int("ORPHAN_FILE_GRACE_HOURS", default=24)
 
 # Keys for 国密 field encryption (SM4-GCM), blind indexes and the audit chain (HMAC-SM3).
 # Hex strings, from the environment only; never stored in the database.
@@ -334,6 +357,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Jobs that sifasuo.core.tasks.run_job may run, by name: a management command or a function.
 SIFASUO_SCHEDULED_JOBS: dict[str, dict[str, Any]] = {
     "clearsessions": {"command": "clearsessions"},
+    "purge_residual": {"command": "purge_residual"},
+    "sweep_orphan_files": {
+        "command": "sweep_orphan_files",
+        "args": ["--remove"] if ORPHAN_FILES_REMOVE else [],
+    },
+    "disable_dormant_accounts": {"command": "disable_dormant_accounts"},
     "refresh_stats": {"callable": "sifasuo.stats.rollups.refresh", "lock_seconds": 600},
     "rebuild_stats": {"command": "rebuild_stats", "lock_seconds": 4 * 3600},
     "verify_stats": {"command": "verify_stats", "lock_seconds": 4 * 3600},
@@ -355,7 +384,9 @@ def _daily(hour: int, minute: int = 0) -> Any:
 
 CELERY_BEAT_SCHEDULE = {
     "refresh-stale-aggregates": _job("refresh_stats", 60.0),
-    "clear-expired-sessions": _job("clearsessions", _daily(1, 15)),
+    "purge-residual-data": _job("purge_residual", _daily(1, 15)),
+    "sweep-orphan-files": _job("sweep_orphan_files", _daily(3, 30)),
+    "disable-dormant-accounts": _job("disable_dormant_accounts", _daily(0, 45)),
     "archive-audit-trail": _job("archive_audit", _daily(1, 45)),
     "rebuild-stats": _job("rebuild_stats", _daily(2, 30)),
     "verify-stats": _job("verify_stats", _daily(4, 30)),
@@ -367,13 +398,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # one line per record: line breaks in messages are escaped (sifasuo.core.logfilters)
-    "filters": {"one_line": {"()": "sifasuo.core.logfilters.OneLine"}},
+    # One line per record: line breaks in messages are escaped; a traceback is written with
+    # the exceptions' types and frames, never their messages (sifasuo.core.logfilters).
+    "filters": {
+        "one_line": {"()": "sifasuo.core.logfilters.OneLine"},
+        "exception_types_only": {"()": "sifasuo.core.logfilters.ExceptionTypesOnly"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["one_line"],
+            "filters": ["one_line", "exception_types_only"],
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -12,6 +13,8 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -133,14 +136,72 @@ def user_set_roles(*, actor: User | None, user: User, roles: Iterable[str]) -> U
 
 @requires_role(Role.SYSTEM_ADMIN, "user_disable")
 @transaction.atomic
-def user_set_active(*, actor: User | None, user: User, active: bool) -> User:
+def user_set_active(*, actor: User | None, user: User, active: bool, reason: str = "") -> User:
     """Enable or disable an account (system administrator's job)."""
     user.is_active = active
     user.save(update_fields=["is_active"])
     if not active:
         _revoke_api_tokens(user)
-    audit.record("user_enable" if active else "user_disable", actor=actor, obj=user)
+    audit.record("user_enable" if active else "user_disable", actor=actor, obj=user, reason=reason)
     return user
+
+
+DORMANT_REASON = "dormant"
+
+
+@dataclass(frozen=True)
+class DormantRun:
+    """What one run of ``dormant_accounts_disable`` did (usernames)."""
+
+    disabled: list[str]
+    kept_last_administrators: list[str]
+
+
+@transaction.atomic
+def dormant_accounts_disable(*, now: datetime | None = None) -> DormantRun:
+    """Disable the staff accounts unused for ``ACCOUNT_DORMANT_DAYS`` (等保 8.1.4.2 c).
+
+    Unused: no login (a page login or an API token) since the cutoff, or never one and
+    created before it. Citizens' accounts are not touched. The last active holder of an
+    administrator role is never disabled: without a security administrator nobody could
+    grant a role or lift a lockout, without a system administrator nobody could enable an
+    account again. Each account disabled gets its ``user_disable`` row (reason
+    ``dormant``); the run gets one ``dormant_accounts`` row with the counts.
+    """
+    days = settings.ACCOUNT_DORMANT_DAYS
+    disabled: list[str] = []
+    kept: list[str] = []
+    if days > 0:
+        cutoff = (now or timezone.now()) - timedelta(days=days)
+        unused = (
+            User.objects.select_for_update()
+            .filter(kind=UserKind.STAFF, is_active=True)
+            .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+            .order_by(Coalesce("last_login", "date_joined"), "pk")
+        )
+        holders: dict[str, set[int]] = {
+            role: set(
+                UserRole.objects.filter(role=role, user__is_active=True).values_list(
+                    "user_id", flat=True
+                )
+            )
+            for role in ADMIN_ROLES
+        }
+        for user in unused:
+            roles = user.role_codes & ADMIN_ROLES
+            if any(holders[role] <= {user.pk} for role in roles):
+                kept.append(user.username)
+                continue
+            for role in roles:
+                holders[role].discard(user.pk)
+            user_set_active(actor=None, user=user, active=False, reason=DORMANT_REASON)
+            disabled.append(user.username)
+    audit.record(
+        "dormant_accounts",
+        object_type="accounts.user",
+        changes={"days": days, "disabled": len(disabled), "kept_last_administrator": len(kept)},
+    )
+    return DormantRun(disabled=disabled, kept_last_administrators=kept)
 
 
 @requires_role(Role.SECURITY_ADMIN, "unlock")
@@ -237,6 +298,8 @@ def has_confirmed_device(user: User) -> bool:
 def api_token_issue(*, user: User) -> str:
     """Issue an API token for ``user``; return the raw key (only its hash is stored)."""
     key = secrets.token_urlsafe(32)
+    # A token is a login: it keeps the account from counting as dormant.
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
     ApiToken.objects.create(
         user=user,
         key_hash=hash_key(key),

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import errno
 import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 
@@ -18,12 +20,20 @@ from django.conf import settings
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
+from django.http import FileResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sifasuo.core import audit
 from sifasuo.core.crypto import sm3
 from sifasuo.core.errors import ApplicationError
-from sifasuo.core.filetypes import UnsafeArchiveError, UnsafeXmlError, sniff
+from sifasuo.core.filetypes import (
+    UnsafeArchiveError,
+    UnsafeXmlError,
+    download_name,
+    media_type,
+    sniff,
+)
 from sifasuo.core.models import Attachment
 from sifasuo.core.scope import assert_in_scope
 
@@ -52,6 +62,11 @@ def _discard(storage: Storage, name: str) -> None:
             storage.delete(name)
     except OSError:  # the store is broken too; the sweep (orphan_files) finds it later
         logger.warning("could not remove the partial upload %s", name)
+
+
+def _discard_all(storage: Storage, names: list[str]) -> None:
+    for name in names:
+        _discard(storage, name)
 
 
 def _store(attachment: Attachment, uploaded: UploadedFile) -> None:
@@ -134,6 +149,22 @@ def attachment_create(
     return attachment
 
 
+def download_response(attachment: Attachment) -> FileResponse:
+    """Serve ``attachment`` as a download with the type sniffed at upload, never guessed.
+
+    ``FileResponse`` would guess the type from the original name, which the uploader chose;
+    ``nosniff`` stops the browser from guessing either.
+    """
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=download_name(attachment.original_name, attachment.file_type),
+        content_type=media_type(attachment.file_type),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def orphan_files(storage: Storage | None = None, folder: str = "attachments") -> list[str]:
     """Stored attachment files that no row names (left by a rolled-back transaction)."""
     from django.core.files.storage import default_storage
@@ -155,3 +186,56 @@ def orphan_files(storage: Storage | None = None, folder: str = "attachments") ->
 
     walk(folder)
     return sorted(found)
+
+
+@dataclass(frozen=True)
+class OrphanSweep:
+    """What one sweep found: the files without their row, and those it removes."""
+
+    found: list[str]
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def within_grace(self) -> int:
+        return len(self.found) - len(self.removed)
+
+
+@transaction.atomic
+def orphan_files_sweep(
+    *,
+    remove: bool = False,
+    actor: Any = None,
+    now: datetime | None = None,
+    storage: Storage | None = None,
+) -> OrphanSweep:
+    """Report the attachment files no row names; with ``remove``, delete the old ones; audited.
+
+    Only files older than ``ORPHAN_FILE_GRACE_HOURS`` are removed: an upload in progress has
+    written its file and not yet committed its row. A file is checked once more just before
+    it goes, and removed after the audit row commits.
+    """
+    from django.core.files.storage import default_storage
+
+    storage = storage or default_storage
+    found = orphan_files(storage)
+    removed: list[str] = []
+    if remove:
+        cutoff = (now or timezone.now()) - timedelta(hours=settings.ORPHAN_FILE_GRACE_HOURS)
+        for name in found:
+            if storage.get_modified_time(name) < cutoff:
+                removed.append(name)
+        named = set(Attachment.objects.filter(file__in=removed).values_list("file", flat=True))
+        removed = [name for name in removed if name not in named]
+        transaction.on_commit(lambda: _discard_all(storage, removed))
+    sweep = OrphanSweep(found=found, removed=removed)
+    audit.record(
+        "orphan_files",
+        actor=actor,
+        object_type="core.attachment",
+        changes={
+            "found": len(found),
+            "removed": len(removed),
+            "within_grace": sweep.within_grace if remove else 0,
+        },
+    )
+    return sweep

@@ -358,13 +358,26 @@ def _write_archive(events: list[AuditEvent], directory: Path) -> Path:
         "first_prev_hash": events[0].prev_hash,
         "last_hash": events[-1].hash,
     }
-    for target, data in ((path, content), (sidecar, json.dumps(summary, indent=1).encode())):
-        tmp = target.with_name(target.name + ".tmp")
-        with tmp.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(target)
+    # Both files are written and synced under temporary names before either takes its
+    # name: a full disk (ENOSPC, at the write or only at the fsync) leaves neither, so no
+    # archive file without its checksums is ever there for verify_audit_chain to trip on.
+    parts = ((path, content), (sidecar, json.dumps(summary, indent=1).encode()))
+    placed: list[Path] = []
+    try:
+        for target, data in parts:
+            with target.with_name(target.name + ".tmp").open("wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for target, _data in parts:
+            target.with_name(target.name + ".tmp").replace(target)
+            placed.append(target)
+    except OSError:
+        for target, _data in parts:
+            target.with_name(target.name + ".tmp").unlink(missing_ok=True)
+        for target in placed:
+            target.unlink(missing_ok=True)
+        raise
     return path
 
 

@@ -22,6 +22,44 @@ MAX_COMPRESSION_RATIO = 200
 RATIO_FLOOR_BYTES = 1024 * 1024
 
 
+# The media type each sniffed type is served with, and the file name endings that belong to it
+# (the download serves what the content is, never what the uploader's file name says).
+MEDIA_TYPES: dict[str, str] = {
+    "pdf": "application/pdf",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
+}
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "pdf": (".pdf",),
+    "jpeg": (".jpg", ".jpeg"),
+    "png": (".png",),
+    "docx": (".docx",),
+    "xlsx": (".xlsx",),
+    "zip": (".zip",),
+}
+UNKNOWN_MEDIA_TYPE = "application/octet-stream"
+
+
+def media_type(file_type: str) -> str:
+    """Return the media type to serve a file of the sniffed ``file_type`` with."""
+    return MEDIA_TYPES.get(file_type, UNKNOWN_MEDIA_TYPE)
+
+
+def download_name(name: str, file_type: str) -> str:
+    """Return ``name`` ending in an extension of ``file_type`` (appended if it disagrees).
+
+    A PNG uploaded as ``x.html`` is saved by the browser as ``x.html.png``: opened from the
+    disk, it is shown as what it is.
+    """
+    endings = EXTENSIONS.get(file_type)
+    if not endings or name.lower().endswith(endings):
+        return name
+    return name + endings[0]
+
+
 # How much of each XML part is read to look for a document type declaration.
 DTD_SCAN_BYTES = 4096
 _DTD_MARKS = tuple(

@@ -7,6 +7,7 @@ from django.template import loader
 from django.views.decorators.http import require_GET
 
 from sifasuo.core import audit
+from sifasuo.core.attachments import download_response
 from sifasuo.core.models import Attachment
 from sifasuo.core.scope import get_for_user
 
@@ -16,11 +17,7 @@ def attachment_download(request: HttpRequest, public_id: str) -> FileResponse:
     """Serve an attachment to a user who may see it, as a download; audited."""
     attachment = get_for_user(Attachment.objects.all(), request.user, "view", public_id=public_id)
     audit.record("download", actor=request.user, obj=attachment)
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(attachment)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -21,13 +21,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from sifasuo.core.errors import ApplicationError
-from sifasuo.core.filetypes import UnsafeArchiveError, check_zip_limits
+from sifasuo.core.filetypes import MEDIA_TYPES, UnsafeArchiveError, check_zip_limits
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
 ROW_KEY = "__row__"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MIME = MEDIA_TYPES["xlsx"]
 
 
 def assert_safe_xml_parser() -> None:

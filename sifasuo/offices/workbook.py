@@ -260,44 +260,74 @@ def _read_workbook(data: bytes) -> tuple[dict[str, list[_SheetRow]], list[SheetR
                     SheetRowError(name, 0, "", _("The workbook has no sheet of this name."))
                 )
                 continue
-            sheet = workbook[name]
-            sheet.reset_dimensions()  # do not trust the file's own idea of its size
-            rows = sheet.iter_rows(values_only=True)
-            header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-            missing = [h for h in expected if h not in header]
-            if missing:
-                errors.append(
-                    SheetRowError(
-                        name,
-                        1,
-                        "",
-                        _("The header row lacks the columns: %(columns)s.")
-                        % {"columns": ", ".join(missing)},
-                    )
-                )
-                continue
-            positions = {h: header.index(h) for h in expected}
-            found: list[_SheetRow] = []
-            for number, values in enumerate(rows, start=2):
-                cells = [_clean_cell(v) for v in (values or ())]
-                if all(v is None or v == "" for v in cells):
-                    continue
-                if len(found) >= MAX_IMPORT_ROWS:
-                    errors.append(
-                        SheetRowError(
-                            name,
-                            number,
-                            "",
-                            _("The sheet has more than %(max)d rows.") % {"max": MAX_IMPORT_ROWS},
-                        )
-                    )
-                    break
-                cells += [None] * (len(header) - len(cells))
-                found.append(_SheetRow(number, {h: cells[i] for h, i in positions.items()}))
-            sheets[name] = found
+            found = _read_sheet(workbook[name], name, expected, errors)
+            if found is not None:
+                sheets[name] = found
     finally:
         workbook.close()
     return sheets, errors
+
+
+def _read_sheet(
+    sheet: Any, name: str, expected: tuple[str, ...], errors: list[SheetRowError]
+) -> list[_SheetRow] | None:
+    """Read one sheet's rows; None (and an error) for a bad header or a damaged sheet.
+
+    openpyxl parses a read-only sheet while its rows are iterated, so a damaged sheet part
+    (broken XML, a cell value of the wrong type) fails here, at the row it reached: that
+    becomes the row's error, never a server error.
+    """
+    reading = 1  # the row openpyxl parses next
+    try:
+        sheet.reset_dimensions()  # do not trust the file's own idea of its size
+        rows = sheet.iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+        missing = [h for h in expected if h not in header]
+        if missing:
+            errors.append(
+                SheetRowError(
+                    name,
+                    1,
+                    "",
+                    _("The header row lacks the columns: %(columns)s.")
+                    % {"columns": ", ".join(missing)},
+                )
+            )
+            return None
+        positions = {h: header.index(h) for h in expected}
+        found: list[_SheetRow] = []
+        reading = 2
+        for number, values in enumerate(rows, start=2):
+            reading = number + 1
+            cells = [_clean_cell(v) for v in (values or ())]
+            if all(v is None or v == "" for v in cells):
+                continue
+            if len(found) >= MAX_IMPORT_ROWS:
+                errors.append(
+                    SheetRowError(
+                        name,
+                        number,
+                        "",
+                        _("The sheet has more than %(max)d rows.") % {"max": MAX_IMPORT_ROWS},
+                    )
+                )
+                break
+            cells += [None] * (len(header) - len(cells))
+            found.append(_SheetRow(number, {h: cells[i] for h, i in positions.items()}))
+    except Exception:  # noqa: BLE001 - openpyxl and its XML parser raise many types
+        errors.append(
+            SheetRowError(
+                name,
+                reading,
+                "",
+                _(
+                    "The sheet is damaged and cannot be read from this row on. Save the "
+                    "workbook again in Excel and import it again."
+                ),
+            )
+        )
+        return None
+    return found
 
 
 # --- Cell rules ----------------------------------------------------------------------------

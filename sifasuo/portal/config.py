@@ -18,6 +18,9 @@ DEFAULTS: dict[str, Any] = {
     "PORTAL_OTP_PER_PHONE_PER_MINUTE": 1,
     "PORTAL_OTP_PER_PHONE_PER_HOUR": 5,
     "PORTAL_OTP_PER_IP_PER_HOUR": 20,
+    # Hours a used or expired login code (its phone, encrypted) is kept; never under one
+    # hour, the longest rate-limit window (core.residual, docs/operations.md).
+    "PORTAL_LOGIN_CODE_RETENTION_HOURS": 24,
     # Shown on every application page when an office has no opening hours of its own.
     "PORTAL_DEFAULT_OPENING_HOURS": "周一至周五 9:00—12:00，14:00—17:30（法定节假日除外）",
     # Hours an API token issued to a citizen's app lives.

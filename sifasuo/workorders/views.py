@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sifasuo.core import audit
+from sifasuo.core.attachments import download_response
 from sifasuo.core.errors import ApplicationError
 from sifasuo.core.idempotency import ReplayedSubmission, submit_once
 from sifasuo.core.listing import export_url, paginate, sort, sort_links
@@ -596,8 +597,4 @@ def file_download(request: HttpRequest, public_id: str) -> FileResponse:
     model = OWNER_TYPES[attachment.owner_type]
     get_for_user(model._default_manager.all(), user, "view", pk=attachment.owner_id)
     audit.record("download", actor=user, obj=attachment)
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(attachment)

@@ -139,6 +139,38 @@ def test_the_clerk_downloads_the_file(office_clerk, media, client_for):
     ).exists()
 
 
+def test_the_download_has_the_sniffed_type_not_the_one_its_name_says(
+    office_clerk, media, client_for
+):
+    # given: a real PNG whose uploader named it .pdf, and one named .html
+    as_pdf = _upload(office_clerk, "判决书.pdf", PNG)
+    as_html = _upload(office_clerk, "page.HTML", PNG)
+    client = client_for(office_clerk)
+    # when
+    pdf = client.get(f"/attachments/{as_pdf.public_id}/")
+    html = client.get(f"/attachments/{as_html.public_id}/")
+    # then: served as what the content is, and saved under a name that says so
+    for response in (pdf, html):
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == PNG
+        assert response["Content-Type"] == "image/png"
+        assert response["X-Content-Type-Options"] == "nosniff"
+    assert as_pdf.file_type == "png"
+    assert "%E5%88%A4%E5%86%B3%E4%B9%A6.pdf.png" in pdf["Content-Disposition"]
+    assert 'filename="page.HTML.png"' in html["Content-Disposition"]
+
+
+def test_a_name_that_agrees_with_the_content_is_kept(office_clerk, media, client_for):
+    # given
+    attachment = _upload(office_clerk, "photo.PNG", PNG)
+    # when
+    response = client_for(office_clerk).get(f"/attachments/{attachment.public_id}/")
+    # then
+    b"".join(response.streaming_content)
+    assert response["Content-Type"] == "image/png"
+    assert 'filename="photo.PNG"' in response["Content-Disposition"]
+
+
 def test_another_districts_clerk_gets_404(office_clerk, other_clerk, media, client_for):
     # given
     attachment = _upload(office_clerk, "现场照片.png", PNG)

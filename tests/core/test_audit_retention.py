@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from datetime import timedelta
 from importlib import import_module
 from io import StringIO
@@ -16,6 +18,7 @@ from freezegun import freeze_time
 
 from sifasuo.core import audit
 from sifasuo.core.models import AuditEvent
+from tests.full_disk import files_in, mount_full_tmpfs, unmount
 
 
 @pytest.fixture
@@ -209,3 +212,67 @@ def test_postgresql_sanctioned_path_never_allows_update(aged):
         cursor.execute("SET LOCAL sifasuo.audit_archive = 'on'")
         with pytest.raises(DatabaseError), transaction.atomic():
             cursor.execute("UPDATE core_auditevent SET reason = 'x' WHERE seq = %s", [aged[0].seq])
+
+
+# A full archive disk (check 45) ---------------------------------------------------------------
+
+
+def _no_space(*args, **kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.fixture
+def full_archive_dir(settings, tmp_path, monkeypatch):
+    """AUDIT_ARCHIVE_DIR on a full disk; yields it and the files there before the run.
+
+    A real full tmpfs where this machine lets us mount one; else every ``fsync`` reports
+    ENOSPC, as a full disk does for data the page cache had taken.
+    """
+    root = tmp_path / "full"
+    root.mkdir()
+    mounted = mount_full_tmpfs(root)
+    if not mounted:
+        monkeypatch.setattr(audit.os, "fsync", _no_space)
+    settings.AUDIT_ARCHIVE_DIR = root
+    yield root, files_in(root)
+    if mounted:
+        unmount(root)
+
+
+def test_a_full_archive_disk_deletes_no_row_and_leaves_no_file(empty_trail, full_archive_dir):
+    # given: a row past the retention period, and the archive directory full
+    root, before = full_archive_dir
+    old = _event_aged(181, "old")
+    _event_aged(179, "kept")
+    audit.record("login", username="fresh")
+    # when
+    with pytest.raises(CommandError, match="no audit row was deleted"):
+        call_command("archive_audit", stdout=StringIO())
+    # then: the row is still online, nothing half written, the chain verifies
+    assert AuditEvent.objects.filter(seq=old.seq).exists()
+    assert files_in(root) == before
+    assert audit.first_break() is None
+    assert not AuditEvent.objects.filter(action="audit_archive").exists()
+
+
+def test_a_disk_that_fills_between_the_archive_and_its_checksums_leaves_neither(
+    aged, archive_dir, monkeypatch
+):
+    # given: the archive file syncs, the sidecar's sync finds the disk full
+    old = aged[0]
+    real_fsync, calls = os.fsync, []
+
+    def second_fails(fd):
+        calls.append(fd)
+        if len(calls) == 2:
+            _no_space()
+        real_fsync(fd)
+
+    monkeypatch.setattr(audit.os, "fsync", second_fails)
+    # when
+    with pytest.raises(CommandError, match="No space left on device"):
+        call_command("archive_audit", stdout=StringIO())
+    # then
+    assert len(calls) == 2
+    assert AuditEvent.objects.filter(seq=old.seq).exists()
+    assert sorted(p.name for p in archive_dir.iterdir()) == []

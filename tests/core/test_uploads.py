@@ -12,8 +12,6 @@ from __future__ import annotations
 import errno
 import io
 import os
-import shutil
-import subprocess
 import time
 import tracemalloc
 import uuid
@@ -25,14 +23,21 @@ import openpyxl
 import pytest
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from openpyxl import Workbook
 
 from sifasuo.core import xlsx
-from sifasuo.core.attachments import StorageUnavailableError, attachment_create, orphan_files
+from sifasuo.core.attachments import (
+    StorageUnavailableError,
+    attachment_create,
+    orphan_files,
+    orphan_files_sweep,
+)
 from sifasuo.core.errors import ApplicationError
 from sifasuo.core.models import Attachment, AuditEvent
 from sifasuo.standards.models import Rectification
 from tests.accounts.test_urls import PNG_BYTES, owned  # noqa: F401 - fixture
+from tests.full_disk import mount_full_tmpfs, unmount
 
 DOCX_PARTS = {
     "[Content_Types].xml": b'<?xml version="1.0"?><Types/>',
@@ -198,25 +203,6 @@ class _HalfWriteThenFull(FileSystemStorage):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
 
-def _mount_full_tmpfs(root: Path) -> bool:
-    """Mount a 64 KB tmpfs at ``root`` and fill it; False where mounting is not allowed."""
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        return False
-    result = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", str(root)],
-        capture_output=True,
-        timeout=10,
-    )
-    if result.returncode != 0:
-        return False
-    with pytest.raises(OSError, match="No space") as full, open(root / "filler", "wb") as filler:  # noqa: PT012, E501
-        while True:
-            filler.write(b"\0" * 4096)
-            filler.flush()
-    assert full.value.errno == errno.ENOSPC
-    return True
-
-
 @pytest.fixture
 def fill_media(settings, tmp_path):
     """Return a function that puts MEDIA_ROOT on a full disk and gives (root, files there).
@@ -230,7 +216,7 @@ def fill_media(settings, tmp_path):
 
     def fill() -> tuple[Path, set[Path]]:
         settings.MEDIA_ROOT = root
-        mounted.append(_mount_full_tmpfs(root))
+        mounted.append(mount_full_tmpfs(root))
         if not mounted[0]:
             settings.STORAGES = {
                 **settings.STORAGES,
@@ -240,7 +226,7 @@ def fill_media(settings, tmp_path):
 
     yield fill
     if mounted and mounted[0]:
-        subprocess.run(["umount", str(root)], check=True, timeout=10)
+        unmount(root)
 
 
 def test_an_upload_to_a_full_disk_fails_cleanly(office_clerk, fill_media):
@@ -295,6 +281,78 @@ def test_orphan_files_finds_a_file_without_its_row(office_clerk, media):
     # then
     assert found == [stray.relative_to(media).as_posix()]
     assert attachment.file.name not in found
+
+
+def _orphan(media: Path, hours_old: float) -> str:
+    stray = media / "attachments" / "2024" / "01" / uuid.uuid4().hex
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(b"left over")
+    then = time.time() - hours_old * 3600
+    os.utime(stray, (then, then))
+    return stray.relative_to(media).as_posix()
+
+
+def test_the_sweep_reports_orphans_and_removes_none_without_the_flag(office_clerk, media):
+    # given: a stored attachment and an orphan two days old
+    attachment = _upload(office_clerk, "现场照片.png", PNG_BYTES)
+    old = _orphan(media, 48)
+    # when
+    sweep = orphan_files_sweep()
+    # then: reported, audited, nothing removed
+    assert sweep.found == [old]
+    assert sweep.removed == []
+    assert (media / old).exists()
+    assert (media / attachment.file.name).exists()
+    event = AuditEvent.objects.order_by("-seq").first()
+    assert event.action == "orphan_files"
+    assert event.changes == {"found": 1, "removed": 0, "within_grace": 0}
+
+
+def test_with_the_flag_the_sweep_removes_orphans_past_the_grace_period(
+    office_clerk, media, django_capture_on_commit_callbacks
+):
+    # given: an orphan of two days, one of an hour (an upload still committing), a real file
+    attachment = _upload(office_clerk, "现场照片.png", PNG_BYTES)
+    old, young = _orphan(media, 48), _orphan(media, 1)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep = orphan_files_sweep(remove=True)
+    # then
+    assert sweep.removed == [old]
+    assert not (media / old).exists()
+    assert (media / young).exists()
+    assert (media / attachment.file.name).exists()
+    assert orphan_files() == [young]
+    event = AuditEvent.objects.order_by("-seq").first()
+    assert event.changes == {"found": 2, "removed": 1, "within_grace": 1}
+
+
+def test_the_command_reports_and_its_flag_removes(
+    office_clerk, media, settings, capsys, django_capture_on_commit_callbacks
+):
+    # given
+    settings.ORPHAN_FILE_GRACE_HOURS = 0
+    old = _orphan(media, 1)
+    # when
+    call_command("sweep_orphan_files")
+    report = capsys.readouterr().out
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sweep_orphan_files", "--remove")
+    removal = capsys.readouterr().out
+    # then
+    assert f"orphan file (kept): {old}" in report
+    assert "1 found, 0 removed" in report
+    assert f"orphan file (removed): {old}" in removal
+    assert not (media / old).exists()
+
+
+def test_the_nightly_sweep_removes_only_when_the_operator_said_so(settings):
+    # given: the scheduled job, with the default ORPHAN_FILES_REMOVE=False
+    job = settings.SIFASUO_SCHEDULED_JOBS["sweep_orphan_files"]
+    scheduled = {entry["args"][0] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    # then
+    assert "sweep_orphan_files" in scheduled
+    assert job == {"command": "sweep_orphan_files", "args": []}
 
 
 # The upload temp directory --------------------------------------------------------------------

@@ -40,7 +40,7 @@ def test_every_scheduled_entry_runs_a_known_job():
         else:
             assert callable(import_string(job["callable"])), job
     scheduled = {entry["args"][0] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"clearsessions", "refresh_stats", "archive_audit", "rebuild_stats"} <= scheduled
+    assert {"purge_residual", "refresh_stats", "archive_audit", "rebuild_stats"} <= scheduled
 
 
 @pytest.mark.django_db

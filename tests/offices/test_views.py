@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from datetime import date
 from decimal import Decimal
 
@@ -466,6 +467,32 @@ def test_the_import_page_gives_the_template_and_lists_every_error(client_for, of
     for error in errors:
         assert error.message in html
     assert "业务用房面积" in html
+    assert not OfficeReturn.objects.filter(unit__code="610102001").exists()
+
+
+def test_a_damaged_workbook_gets_the_error_list_not_a_server_error(client_for, office_clerk):
+    # given: the template whose first sheet's XML is cut off in its example row
+    from sifasuo.offices.workbook import template_workbook
+
+    source = zipfile.ZipFile(io.BytesIO(template_workbook()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content[: content.index(b'<row r="2"') + 30]
+            target.writestr(info, content)
+    client = client_for(office_clerk)
+    client.raise_request_exception = False
+    # when
+    response = client.post(
+        "/offices/returns/import/", {"file": SimpleUploadedFile("returns.xlsx", out.getvalue())}
+    )
+    # then
+    assert response.status_code == 400
+    errors = response.context["result"].errors
+    assert [(e.sheet, e.row) for e in errors] == [("基本情况", 2)]
+    assert errors[0].message in response.content.decode()
     assert not OfficeReturn.objects.filter(unit__code="610102001").exists()
 
 

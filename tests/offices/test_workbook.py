@@ -6,6 +6,7 @@ Issue 3, "Import and export": the sheet and column names are a contract.
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -395,6 +396,44 @@ def test_a_file_that_is_not_a_workbook_is_refused(demo):
     # then
     assert errors_of(result) == [("", 0, "")]
     assert counts() == {**before, "audit": before["audit"] + 1}
+
+
+def damaged(data: bytes, part: str, damage: Any) -> io.BytesIO:
+    """The workbook ``data`` with its ``part`` rewritten by ``damage`` (bytes -> bytes)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            target.writestr(info, damage(content) if info.filename == part else content)
+    out.seek(0)
+    return out
+
+
+def _cut_inside_row_3(xml: bytes) -> bytes:
+    return xml[: xml.index(b'<row r="3"') + 40] + b"<<<"
+
+
+def _number_cell_of_text(xml: bytes) -> bytes:
+    return xml.replace(b'<row r="2"', b'<row r="2"><c r="Z2" t="n"><v>not a number</v></c', 1)
+
+
+@pytest.mark.parametrize(
+    ("damage", "row"),
+    [(_cut_inside_row_3, 3), (_number_cell_of_text, 2)],
+    ids=["broken-xml", "bad-cell-value"],
+)
+def test_a_damaged_sheet_is_a_row_error_not_a_server_error(demo, damage, row):
+    # given: a good workbook whose 人员 sheet (the second part) is damaged
+    data = workbook(good_sheets()).getvalue()
+    before = counts()
+    # when
+    result = import_returns(actor=None, stream=damaged(data, "xl/worksheets/sheet2.xml", damage))
+    # then: the sheet and the row where reading stopped, and nothing imported
+    assert errors_of(result) == [(STAFF, row, "")]
+    assert "damaged" in result.errors[0].message or "损坏" in result.errors[0].message
+    assert counts() == {**before, "audit": before["audit"] + 1}
+    assert AuditEvent.objects.order_by("-seq").first().action == "import_rejected"
 
 
 def test_a_missing_sheet_is_refused(demo):

@@ -14,13 +14,6 @@ from tests.portal import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _outbox():
-    sms.outbox.clear()
-    yield
-    sms.outbox.clear()
-
-
 def _token_client(phone: str, capture) -> APIClient:
     client = APIClient()
     with capture(execute=True):

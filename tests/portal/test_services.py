@@ -35,13 +35,6 @@ from tests.portal import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _outbox():
-    sms.outbox.clear()
-    yield
-    sms.outbox.clear()
-
-
 def _code_from_outbox() -> str:
     import re
 

@@ -17,13 +17,6 @@ from tests.portal import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _outbox():
-    sms.outbox.clear()
-    yield
-    sms.outbox.clear()
-
-
 def _citizen_client(citizen) -> Client:
     client = Client()
     client.force_login(citizen)

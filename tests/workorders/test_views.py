@@ -125,6 +125,20 @@ def test_the_addressed_office_sees_the_task_and_its_files(client_for, office_cle
     assert AuditEvent.objects.filter(action="download", object_id=str(attachment.public_id))
 
 
+def test_a_task_file_is_served_with_its_sniffed_type(client_for, office_clerk):
+    # given: a PNG sent under a name that says PDF
+    task = f.send(offices=[f.unit(f.XIYILU)], files=[f.png("通知.pdf")])
+    attachment = Attachment.objects.get(owner_type="workorders.task", owner_id=str(task.pk))
+    # when
+    download = client_for(office_clerk).get(f"/workorders/files/{attachment.public_id}/")
+    # then
+    assert download.status_code == 200
+    b"".join(download.streaming_content)
+    assert download["Content-Type"] == "image/png"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Disposition"].endswith(".pdf.png")
+
+
 def test_an_office_cannot_export_or_edit_a_task_sent_to_it(client_for, office_clerk):
     task = f.send(offices=[f.unit(f.XIYILU)])
     client = client_for(office_clerk)

@@ -20,7 +20,13 @@ class Command(BaseCommand):
             audit.retention_days()
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        result = audit.archive_old_events()
+        try:
+            result = audit.archive_old_events()
+        except OSError as exc:  # the archive directory is full or read-only
+            raise CommandError(
+                f"could not write the audit archive to {audit.archive_dir()}: {exc.strerror}; "
+                "no audit row was deleted"
+            ) from exc
         if result.path is None:
             self.stdout.write(f"nothing older than {result.cutoff:%Y-%m-%d %H:%M} to archive")
             return

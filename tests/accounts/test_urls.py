@@ -24,8 +24,9 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Max
+from django.test import override_settings
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from sifasuo.accounts.models import User
@@ -249,6 +250,11 @@ class Owned:
                 self._groups[name] = walker.walker_records(self._clerk)
         return self._groups[name]
 
+    def build_all(self) -> None:
+        """Build every group now (before a test's transaction could roll one back)."""
+        for name in ("base", *(w.__name__ for w in WALKERS)):
+            self._group(name)
+
     def __getitem__(self, model: type[models.Model]) -> list[Any]:
         name = f"tests.{model._meta.app_label}.walker"
         first = name if any(w.__name__ == name for w in WALKERS) else "base"
@@ -261,9 +267,27 @@ class Owned:
 
 @pytest.fixture
 def owned(office_clerk: Any, settings: Any, tmp_path: Any) -> Owned:
-    """Records the 西一路 office owns, by model (built on demand)."""
+    """Records the 西一路 office owns, by model (built on demand), for one test of another
+    module (this module's tests share ``owned_for_the_walk``: the two would make the same
+    once-a-month records twice)."""
     settings.MEDIA_ROOT = tmp_path
     return Owned(office_clerk)
+
+
+@pytest.fixture(scope="module")
+def owned_for_the_walk(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Any:
+    """Every record 西一路 owns, by model, built once for the walk of all the record routes.
+
+    Built per route, the records were most of the walk's time. They live in a transaction
+    of the module, rolled back after its last test; each test's own transaction is a
+    savepoint inside it, so what one route's requests write is gone before the next.
+    """
+    media = tmp_path_factory.mktemp("walker-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        records = Owned(User.objects.get(username="xiyilu_clerk"))
+        records.build_all()
+        yield records
+        transaction.set_rollback(True)
 
 
 def base_records(office_clerk: Any) -> dict[type[models.Model], list[Any]]:
@@ -486,11 +510,11 @@ def test_public_routes_answer_anonymous(client, demo, route):
 
 @pytest.mark.parametrize("route", OBJECT_ROUTES, ids=str)
 def test_sibling_office_gets_404_on_records_of_another_office(
-    client_for, owned, office_director, other_clerk, route
+    client_for, owned_for_the_walk, office_director, other_clerk, route
 ):
     # given: the records of 西一路 this route can show (a 韦曲 clerk is a sibling office)
     model, queryset, lookup = route_model(route)  # type: ignore[misc]
-    objects = [o for o in owned[model] if queryset.filter(pk=o.pk).exists()]
+    objects = [o for o in owned_for_the_walk[model] if queryset.filter(pk=o.pk).exists()]
     assert objects, f"no 西一路 record for {route}"
     owner, sibling = client_for(office_director), client_for(other_clerk)
     nowhere = missing_url(route)
@@ -561,9 +585,9 @@ def test_named_detail_urls_are_404_for_a_sibling_office(client_for, other_clerk,
     assert response.status_code == 404
 
 
-def test_person_urls_are_404_for_a_sibling_office(client_for, owned, other_clerk):
+def test_person_urls_are_404_for_a_sibling_office(client_for, owned_for_the_walk, other_clerk):
     # given
-    person = owned[Person][0]
+    person = owned_for_the_walk[Person][0]
     unit = Unit.objects.get(code="610102001T01")
     client = client_for(other_clerk)
     # when / then
@@ -572,16 +596,16 @@ def test_person_urls_are_404_for_a_sibling_office(client_for, owned, other_clerk
         f"/people/{person.public_id}/edit/",
         f"/api/v1/people/{person.public_id}/",
         f"/api/v1/units/{unit.pk}/",
-        f"/attachments/{owned[Attachment][0].public_id}/",
+        f"/attachments/{owned_for_the_walk[Attachment][0].public_id}/",
     ):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/people/{person.public_id}/reveal/", POST_DATA).status_code == 404
 
 
-def test_a_missing_record_and_an_unseen_one_look_alike(client_for, owned, other_clerk):
+def test_a_missing_record_and_an_unseen_one_look_alike(client_for, owned_for_the_walk, other_clerk):
     # given
     client = client_for(other_clerk)
-    person = owned[Person][0]
+    person = owned_for_the_walk[Person][0]
     # when
     unseen = client.get(f"/api/v1/people/{person.public_id}/")
     missing = client.get("/api/v1/people/00000000-0000-0000-0000-000000000000/")

@@ -129,6 +129,19 @@ def client_for() -> Any:
     return make
 
 
+@pytest.fixture
+def lookup_limit(settings: Any) -> Any:
+    """The look-up limit (core.probing) at its default of 50 misses in 10 minutes, counting
+    from zero: the test settings switch it off, as the cache outlives every test."""
+    from django.core.cache import cache
+
+    settings.LOOKUP_MISS_LIMIT = 50
+    settings.LOOKUP_MISS_WINDOW_SECONDS = 600
+    cache.clear()
+    yield settings.LOOKUP_MISS_LIMIT
+    cache.clear()
+
+
 BROWSER_GROUP = "browser"
 BROWSER_FILE = "test_browser.py"
 

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "sifasuo.accounts.middleware.PasswordExpiryMiddleware",
     "sifasuo.core.middleware.LoginRequiredMiddleware",
     "sifasuo.core.audit.FailClosedMiddleware",
+    "sifasuo.core.probing.TooManyMissesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -281,6 +282,10 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 API_TOKEN_HOURS = env.int("API_TOKEN_HOURS", default=8)
+# A user who asks for more records they cannot see (missing or out of scope) than this in
+# a window gets 429 for every further one until the window ends (core.probing, check 6).
+LOOKUP_MISS_LIMIT = env.int("LOOKUP_MISS_LIMIT", default=50)
+LOOKUP_MISS_WINDOW_SECONDS = env.int("LOOKUP_MISS_WINDOW_SECONDS", default=600)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "sifasuo API",

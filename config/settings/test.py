@@ -22,6 +22,9 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Password expiry is switched on by the tests that need it (override_settings): demo
 # accounts are created once per session and tests move the clock far.
 PASSWORD_MAX_AGE_DAYS = 0
+# The look-up limit counts in the cache, which no test's rollback empties, per demo account
+# (created once per session): off here, switched on by the tests of it (tests/core/test_probing.py).
+LOOKUP_MISS_LIMIT = 0
 # The dashboards keep nothing between requests (stats.memo): a test's records are written
 # in a transaction that never commits, so no write would ever raise a generation.
 # tests/stats/test_memo.py switches it on.

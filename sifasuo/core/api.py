@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework import exceptions, viewsets
@@ -15,6 +14,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from sifasuo.core import audit
 from sifasuo.core.errors import ApplicationError
 from sifasuo.core.idempotency import ReplayedSubmission, submit_once
+from sifasuo.core.probing import TooManyMisses
+from sifasuo.core.scope import note_unseen
 
 
 class ScopedViewSetMixin:
@@ -58,16 +59,11 @@ class ScopedViewSetMixin:
         return obj
 
     def _audit_hidden(self, action: str) -> None:
-        """Audit a request for a record that exists but is out of the caller's scope."""
+        """Audit and count a request for a record that is missing or out of scope."""
         lookup_field = getattr(self, "lookup_field", "pk")
         kwargs = getattr(self, "kwargs", {})
         value = kwargs.get(getattr(self, "lookup_url_kwarg", None) or lookup_field)
-        try:
-            hidden = self.queryset.model._default_manager.filter(**{lookup_field: value}).first()
-        except (ValueError, TypeError, DjangoValidationError):
-            hidden = None
-        if hidden is not None:
-            audit.record(action, actor=self.request.user, obj=hidden, outcome="DENIED")
+        note_unseen(self.queryset.model, self.request.user, action, {lookup_field: value})
 
 
 class IdempotentCreateMixin:
@@ -116,7 +112,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if exc.field:
             body = {exc.field: [exc.message]}
         return Response(body, status=exc.status_code)
-    if isinstance(exc, Http404):
+    if isinstance(exc, TooManyMisses):
+        exc = exceptions.Throttled(wait=exc.wait)
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()

@@ -11,7 +11,8 @@ all with the body of ``sifasuo.core.api.exception_handler``: ``{"detail": "..."}
 - 404: a record that is not there or out of the caller's scope (in the path, or named by id
   in the body), or a page past the end;
 - 409: a stale write (optimistic locking); 422: an ``Idempotency-Key`` reused with another
-  body; 429: a throttled endpoint.
+  body; 429: a throttled endpoint, or one record asked for past the look-up limit
+  (``core.probing``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from drf_spectacular.plumbing import ResolvedComponent, force_instance
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
-from sifasuo.core.api import IdempotentCreateMixin
+from sifasuo.core.api import IdempotentCreateMixin, ScopedViewSetMixin
 
 ERROR_COMPONENT = "Error"
 ERROR_SCHEMA: dict[str, Any] = {
@@ -70,7 +71,10 @@ class AutoSchema(SpectacularAutoSchema):
             codes.append((409, _("The record changed meanwhile: reload and try again.")))
         if isinstance(view, IdempotentCreateMixin) and self._is_create_operation():
             codes.append((422, _("The submission key was used for another submission.")))
-        if getattr(view, "throttle_classes", None):
+        if getattr(view, "throttle_classes", None) or (
+            isinstance(view, ScopedViewSetMixin) and any(p.get("in") == "path" for p in params)
+        ):
+            # a throttled endpoint, or one record past the look-up limit (core.probing)
             codes.append((429, _("Too many requests: wait and try again.")))
         return codes
 

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import Http404
+
+from sifasuo.core import probing
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -219,13 +221,7 @@ def get_for_user(
     try:
         obj = scoped.get(**lookup)
     except (ObjectDoesNotExist, ValueError) as exc:
-        # Audit an attempt on a record that exists out of scope; answer 404 either way.
-        try:
-            hidden = queryset.model._default_manager.filter(**lookup).first()
-        except ValueError:
-            hidden = None
-        if hidden is not None:
-            audit.record(action, actor=user, obj=hidden, outcome="DENIED")
+        note_unseen(queryset.model, user, action, lookup)
         raise Http404 from exc
     if action != "view" and not (
         queryset.visible_to(user, action).filter(pk=obj.pk).exists()  # type: ignore[attr-defined]
@@ -233,6 +229,24 @@ def get_for_user(
         audit.record(action, actor=user, obj=obj, outcome="DENIED")
         raise PermissionDenied
     return obj
+
+
+def note_unseen(model: type[models.Model], user: Any, action: str, lookup: dict[str, Any]) -> None:
+    """Audit and count a look-up of one record that found nothing in ``user``'s scope.
+
+    The caller answers 404. An attempt on a record that exists out of scope writes a DENIED
+    audit row (SECURITY.md check 1); every miss, existing record or not, counts towards the
+    look-up limit, past which ``probing.TooManyMisses`` (429) is raised instead (check 6).
+    """
+    from sifasuo.core import audit  # audit imports models, which import this module
+
+    try:
+        hidden = model._default_manager.filter(**lookup).first()
+    except (ValueError, TypeError, ValidationError):
+        hidden = None
+    if hidden is not None:
+        audit.record(action, actor=user, obj=hidden, outcome="DENIED")
+    probing.count_miss(user, model._meta.label_lower)
 
 
 def assert_in_scope(obj: models.Model, user: Any, action: str = "change") -> None:

@@ -3,25 +3,35 @@
 The routes are discovered from ``config.urls`` at collection time (includes and the DRF
 router's format-suffix patterns too), so a new route that is neither listed as public nor
 protected fails here. Every route that names a record (a ``public_id``, ``code`` or ``pk``)
-is tried by a clerk of a sibling office on records the 西一路 office owns: 404, never 200.
+is tried by a clerk of a sibling office on records the 西一路 office owns, read and then
+written to by every method the route takes (SECURITY.md checks 1 and 2): 404, never 200, the
+body that of a record that does not exist, one DENIED audit row per request and nothing else
+written, and the record's row and file unchanged.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from itertools import count
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Max
+from django.test import override_settings
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from sifasuo.accounts.models import User
 from sifasuo.core.attachments import attachment_create
-from sifasuo.core.models import Attachment
+from sifasuo.core.models import Attachment, AuditEvent
 from sifasuo.mediation import services as mediation_services
 from sifasuo.mediation.models import (
     CaseRecord,
@@ -240,6 +250,11 @@ class Owned:
                 self._groups[name] = walker.walker_records(self._clerk)
         return self._groups[name]
 
+    def build_all(self) -> None:
+        """Build every group now (before a test's transaction could roll one back)."""
+        for name in ("base", *(w.__name__ for w in WALKERS)):
+            self._group(name)
+
     def __getitem__(self, model: type[models.Model]) -> list[Any]:
         name = f"tests.{model._meta.app_label}.walker"
         first = name if any(w.__name__ == name for w in WALKERS) else "base"
@@ -252,9 +267,27 @@ class Owned:
 
 @pytest.fixture
 def owned(office_clerk: Any, settings: Any, tmp_path: Any) -> Owned:
-    """Records the 西一路 office owns, by model (built on demand)."""
+    """Records the 西一路 office owns, by model (built on demand), for one test of another
+    module (this module's tests share ``owned_for_the_walk``: the two would make the same
+    once-a-month records twice)."""
     settings.MEDIA_ROOT = tmp_path
     return Owned(office_clerk)
+
+
+@pytest.fixture(scope="module")
+def owned_for_the_walk(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Any:
+    """Every record 西一路 owns, by model, built once for the walk of all the record routes.
+
+    Built per route, the records were most of the walk's time. They live in a transaction
+    of the module, rolled back after its last test; each test's own transaction is a
+    savepoint inside it, so what one route's requests write is gone before the next.
+    """
+    media = tmp_path_factory.mktemp("walker-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        records = Owned(User.objects.get(username="xiyilu_clerk"))
+        records.build_all()
+        yield records
+        transaction.set_rollback(True)
 
 
 def base_records(office_clerk: Any) -> dict[type[models.Model], list[Any]]:
@@ -342,8 +375,93 @@ def fetch(client: Any, url: str) -> Any:
 
 
 def close(response: Any) -> None:
+    """Finish a streamed answer (a file) by reading it, as the test client means it to be:
+    its wrapper then closes the answer without closing the database connection, which
+    ``response.close()`` alone does on PostgreSQL (``request_finished``)."""
     if getattr(response, "streaming", False):
-        response.close()
+        b"".join(response.streaming_content)
+
+
+def missing_url(route: Route) -> str:
+    """A URL of ``route`` naming a record that does not exist."""
+    for value in (uuid.uuid4(), 987654321):
+        try:
+            return reverse(route.name, kwargs=sample_kwargs(route, value))
+        except NoReverseMatch:
+            continue
+    raise AssertionError(f"cannot reverse {route}")
+
+
+def fingerprint(obj: models.Model) -> str:
+    """A hash of the record's row as stored, and of the content of its files."""
+    model = type(obj)
+    row = model._base_manager.filter(pk=obj.pk).values().get()
+    digest = hashlib.sha256(json.dumps(row, sort_keys=True, default=str).encode())
+    for field in model._meta.concrete_fields:
+        if isinstance(field, models.FileField) and row[field.attname]:
+            with field.storage.open(row[field.attname], "rb") as stored:
+                digest.update(stored.read())
+    return digest.hexdigest()
+
+
+def audit_name(obj: models.Model) -> tuple[str, str]:
+    """How an audit row names ``obj``."""
+    return obj._meta.label_lower, str(getattr(obj, "public_id", None) or obj.pk)
+
+
+def audit_names(obj: models.Model) -> set[tuple[str, str]]:
+    """The records a refusal of ``obj`` may be audited on: itself, and the record a file
+    is attached to where the file is served to whoever may see that record."""
+    names = {audit_name(obj)}
+    owner_type = getattr(obj, "owner_type", "")
+    if isinstance(obj, Attachment) and owner_type:
+        owner = apps.get_model(owner_type)._base_manager.get(pk=obj.owner_id)
+        names.add(audit_name(owner))
+    return names
+
+
+def last_audit_seq() -> int:
+    return AuditEvent.objects.aggregate(last=Max("seq"))["last"] or 0
+
+
+Send = Callable[[Any, str], Any]
+
+
+def _api_send(method: str) -> Send:
+    def send(client: Any, url: str) -> Any:
+        if method == "get":
+            return client.get(url)
+        return getattr(client, method)(url, "{}", content_type="application/json")
+
+    return send
+
+
+def _post(client: Any, url: str) -> Any:
+    return client.post(url, POST_DATA)
+
+
+def sibling_requests(route: Route, owner_method: str) -> list[Send]:
+    """How a sibling office tries a record's URL: as the owner did first, then every write.
+
+    An API route takes the methods its viewset maps (PUT, PATCH, DELETE, an action's POST);
+    a page is read with GET, then POSTed to (a POST-only page: POSTed to once).
+    """
+    actions = getattr(route.callback, "actions", None)
+    if actions:
+        methods = [m for m in ("get", "post", "put", "patch", "delete") if m in actions]
+        return [_api_send(m) for m in methods]
+    return [_post] if owner_method == "POST" else [_api_send("get"), _post]
+
+
+CSRF_TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value|name="csrf-token" content)="\w+"')
+
+
+def page_text(response: Any) -> bytes:
+    """The body without what differs on every response: its request id, its path (a
+    page's language form returns there) and its CSRF token (masked anew each time)."""
+    body = response.content.replace(response["X-Request-ID"].encode(), b"")
+    body = body.replace(response.request["PATH_INFO"].encode(), b"")
+    return CSRF_TOKEN.sub(rb"\1", body)
 
 
 def test_the_walker_finds_the_routes_we_know():
@@ -395,33 +513,64 @@ def test_public_routes_answer_anonymous(client, demo, route):
 
 @pytest.mark.parametrize("route", OBJECT_ROUTES, ids=str)
 def test_sibling_office_gets_404_on_records_of_another_office(
-    client_for, owned, office_director, other_clerk, route
+    client_for, owned_for_the_walk, office_director, other_clerk, route
 ):
     # given: the records of 西一路 this route can show (a 韦曲 clerk is a sibling office)
     model, queryset, lookup = route_model(route)  # type: ignore[misc]
-    objects = [o for o in owned[model] if queryset.filter(pk=o.pk).exists()]
+    objects = [o for o in owned_for_the_walk[model] if queryset.filter(pk=o.pk).exists()]
     assert objects, f"no 西一路 record for {route}"
     owner, sibling = client_for(office_director), client_for(other_clerk)
+    nowhere = missing_url(route)
     if model in ADMIN_RECORDS:
         # then: the sibling's answer for a 西一路 account is the answer for no account at all
         for obj in objects:
             url = reverse(route.name, kwargs=sample_kwargs(route, getattr(obj, lookup)))
-            nowhere = reverse(route.name, kwargs=sample_kwargs(route, 987654321))
+            before = fingerprint(obj)
             theirs, missing = fetch(sibling, url), fetch(sibling, nowhere)
             assert theirs.status_code in (403, 404), f"sibling {url}: {theirs.status_code}"
             assert theirs.status_code == missing.status_code
+            assert fingerprint(obj) == before, f"sibling changed {obj!r} through {url}"
         return
     for obj in objects:
         url = reverse(route.name, kwargs=sample_kwargs(route, getattr(obj, lookup)))
         # when
-        mine, theirs = fetch(owner, url), fetch(sibling, url)
+        mine = fetch(owner, url)
         close(mine)
-        close(theirs)
         # then: the URL is right (the owner gets it: a POST-only step may refuse the walker's
-        # body, after scope) and the sibling office gets 404
-        reached = (200, 302, 400) if mine.request["REQUEST_METHOD"] == "POST" else (200, 302)
+        # body, after scope)
+        owner_method = mine.request["REQUEST_METHOD"]
+        reached = (200, 302, 400) if owner_method == "POST" else (200, 302)
         assert mine.status_code in reached, f"owner {url}: {mine.status_code}"
-        assert theirs.status_code == 404, f"sibling {url}: {theirs.status_code}"
+        # when: the sibling office reads it, then writes to it by every method the route takes
+        before = fingerprint(obj)
+        for number, send in enumerate(sibling_requests(route, owner_method)):
+            seq = last_audit_seq()
+            theirs = send(sibling, url)
+            close(theirs)
+            # then: 404 (a method the route does not take: 405, before any look-up) ...
+            method = theirs.request["REQUEST_METHOD"]
+            allowed = (404,) if number == 0 else (404, 405)
+            assert theirs.status_code in allowed, f"sibling {method} {url}: {theirs.status_code}"
+            # ... with one DENIED audit row of this request, and nothing else written
+            rows = list(AuditEvent.objects.filter(seq__gt=seq).order_by("seq"))
+            expected = [] if theirs.status_code == 405 else [("DENIED", theirs["X-Request-ID"])]
+            assert [(r.outcome, r.request_id) for r in rows] == expected, (
+                f"sibling {method} {url}: audit rows {[(r.action, r.outcome) for r in rows]}"
+            )
+            assert all(r.actor_id == other_clerk.pk for r in rows)
+            assert all((r.object_type, r.object_id) in audit_names(obj) for r in rows), (
+                f"sibling {method} {url}: {[(r.object_type, r.object_id) for r in rows]}"
+            )
+            if number == 0:
+                # ... and a body no different from that for a record that does not exist
+                missing = send(sibling, nowhere)
+                close(missing)
+                assert missing.status_code == 404, f"sibling {method} {nowhere}"
+                assert page_text(theirs) == page_text(missing), (
+                    f"sibling {method} {url}: unlike no record"
+                )
+        # then: the record is as it was
+        assert fingerprint(obj) == before, f"sibling changed {obj!r} through {url}"
 
 
 @pytest.mark.parametrize(
@@ -439,9 +588,9 @@ def test_named_detail_urls_are_404_for_a_sibling_office(client_for, other_clerk,
     assert response.status_code == 404
 
 
-def test_person_urls_are_404_for_a_sibling_office(client_for, owned, other_clerk):
+def test_person_urls_are_404_for_a_sibling_office(client_for, owned_for_the_walk, other_clerk):
     # given
-    person = owned[Person][0]
+    person = owned_for_the_walk[Person][0]
     unit = Unit.objects.get(code="610102001T01")
     client = client_for(other_clerk)
     # when / then
@@ -450,16 +599,16 @@ def test_person_urls_are_404_for_a_sibling_office(client_for, owned, other_clerk
         f"/people/{person.public_id}/edit/",
         f"/api/v1/people/{person.public_id}/",
         f"/api/v1/units/{unit.pk}/",
-        f"/attachments/{owned[Attachment][0].public_id}/",
+        f"/attachments/{owned_for_the_walk[Attachment][0].public_id}/",
     ):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/people/{person.public_id}/reveal/", POST_DATA).status_code == 404
 
 
-def test_a_missing_record_and_an_unseen_one_look_alike(client_for, owned, other_clerk):
+def test_a_missing_record_and_an_unseen_one_look_alike(client_for, owned_for_the_walk, other_clerk):
     # given
     client = client_for(other_clerk)
-    person = owned[Person][0]
+    person = owned_for_the_walk[Person][0]
     # when
     unseen = client.get(f"/api/v1/people/{person.public_id}/")
     missing = client.get("/api/v1/people/00000000-0000-0000-0000-000000000000/")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 from rest_framework.test import APIClient
 
 from sifasuo.core import sms
+from sifasuo.core.models import AuditEvent
 from sifasuo.portal.models import PortalApplication
+from sifasuo.portal.services import citizen_for_phone
 from tests.portal import factories
 
 pytestmark = pytest.mark.django_db
@@ -85,11 +88,31 @@ def test_another_citizens_request_is_404(django_capture_on_commit_callbacks):
     assert client.get("/api/v1/portal/applications/").json()["count"] == 0
 
 
+def test_guessed_ids_answer_404_then_429(django_capture_on_commit_callbacks, lookup_limit):
+    # given: a citizen with a request of their own, and another citizen's request
+    client = _token_client("13900005008", django_capture_on_commit_callbacks)
+    mine = factories.completed(owner=citizen_for_phone(phone="13900005008"))
+    theirs = factories.completed()
+    ids = [uuid.uuid4() for _ in range(lookup_limit + 10)]
+    ids[10] = ids[-5] = theirs.public_id  # tried before the limit and after it
+    # when
+    responses = [client.get(f"/api/v1/portal/applications/{i}/") for i in ids]
+    # then: 404 up to the limit, 429 after it; another's request answers as a random id does
+    assert [r.status_code for r in responses] == [404] * lookup_limit + [429] * 10
+    assert responses[10].json() == responses[11].json()
+    assert responses[-5].json() == responses[-4].json()
+    assert 0 < int(responses[-1]["Retry-After"]) <= 601
+    # and: the citizen's own request still answers; the refusal is audited once
+    assert client.get(f"/api/v1/portal/applications/{mine.public_id}/").status_code == 200
+    refused = AuditEvent.objects.filter(action="lookup_limit")
+    assert [(e.actor_id, e.outcome) for e in refused] == [(mine.citizen_id, "DENIED")]
+    tried = AuditEvent.objects.filter(outcome="DENIED", object_id=str(theirs.public_id))
+    assert tried.count() == 2
+
+
 def test_the_citizen_rates_through_the_api(django_capture_on_commit_callbacks):
     # given
     client = _token_client("13900005004", django_capture_on_commit_callbacks)
-    from sifasuo.portal.services import citizen_for_phone
-
     envelope = factories.completed(owner=citizen_for_phone(phone="13900005004"))
     url = f"/api/v1/portal/applications/{envelope.public_id}/rating/"
     # when

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 from django.test import Client
@@ -160,6 +161,26 @@ def test_another_citizens_request_is_404():
     )
     assert envelope.tracking_number not in stranger.get("/portal/requests/").content.decode()
     assert not hasattr(PortalApplication.objects.get(pk=envelope.pk), "rating")
+
+
+def test_guessed_request_pages_answer_404_then_429(lookup_limit):
+    # given: a citizen with a request of their own, and another citizen's request
+    mine = factories.completed()
+    theirs = factories.completed()
+    client = _citizen_client(mine.citizen)
+    ids = [uuid.uuid4() for _ in range(lookup_limit + 5)]
+    ids[10] = ids[-2] = theirs.public_id  # tried before the limit and after it
+    # when
+    responses = [client.get(f"/portal/requests/{i}/") for i in ids]
+    # then: 404 up to the limit, then the 429 page, for another's request as for any id
+    assert [r.status_code for r in responses] == [404] * lookup_limit + [429] * 5
+    assert "Retry-After" in responses[-1]
+    assert responses[-1]["Cache-Control"] == "no-store"
+    # and: a POST (rating) is refused alike, the citizen's own request still answers
+    rate = client.post(f"/portal/requests/{theirs.public_id}/rate/", {"level": "SATISFIED"})
+    assert rate.status_code == 429
+    assert not hasattr(PortalApplication.objects.get(pk=theirs.pk), "rating")
+    assert client.get(mine.get_absolute_url()).status_code == 200
 
 
 def test_staff_get_nothing_from_the_citizen_pages(client_for, office_clerk):

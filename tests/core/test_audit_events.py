@@ -105,26 +105,22 @@ def login(cast: Cast, _state: Any) -> list[Row]:
     return [Row(clerk.username, *_account(clerk))]
 
 
-def login_failed(cast: Cast, _state: Any) -> list[Row]:
+WRONG = "Wrong-password-1"
+
+
+def wrong_password(cast: Cast, _state: Any) -> list[Row]:
+    """A wrong password: a failed login; the fifth in a row also locks the account."""
     clerk = cast.user("office_clerk")
-    assert _login(Client(), clerk.username, "Wrong-password-1").status_code == 200
+    assert _login(Client(), clerk.username, WRONG).status_code == 200
     return [Row(clerk.username, "accounts.user", clerk.username, "DENIED", signed_in=False)]
 
 
-def _four_failures(cast: Cast) -> None:
-    for _ in range(4):
-        _login(Client(), cast.user("office_clerk").username, "Wrong-password-1")
+def _failed_logins(count: int) -> Callable[[Cast], None]:
+    def given(cast: Cast) -> None:
+        for _ in range(count):
+            _login(Client(), cast.user("office_clerk").username, WRONG)
 
-
-def lockout(cast: Cast, _state: Any) -> list[Row]:
-    clerk = cast.user("office_clerk")
-    _login(Client(), clerk.username, "Wrong-password-1")
-    return [Row(clerk.username, "accounts.user", clerk.username, "DENIED", signed_in=False)]
-
-
-def _locked_out(cast: Cast) -> None:
-    for _ in range(5):
-        _login(Client(), cast.user("office_clerk").username, "Wrong-password-1")
+    return given
 
 
 def unlock(cast: Cast, _state: Any) -> list[Row]:
@@ -192,22 +188,18 @@ def otp_reset(cast: Cast, _state: Any) -> list[Row]:
     return [Row("secadmin", *_account(clerk))]
 
 
-def role_grant(cast: Cast, _state: Any) -> list[Row]:
-    clerk = cast.user("office_clerk")
-    roles = {"roles": ["OFFICE_CLERK", "OFFICE_DIRECTOR"]}
-    response = cast.logged_in("secadmin").post(f"/accounts/users/{clerk.pk}/roles/", roles)
-    assert response.status_code == 302
-    assert AuditEvent.objects.order_by("-seq").first().changes["added"] == ["OFFICE_DIRECTOR"]
-    return [Row("secadmin", *_account(clerk))]
+def _roles_set(name: str, roles: list[str], **changed: list[str]) -> Callable[..., list[Row]]:
+    """The security administrator gives ``name`` exactly ``roles``; the row lists ``changed``."""
 
+    def when(cast: Cast, _state: Any) -> list[Row]:
+        user = cast.user(name)
+        url = f"/accounts/users/{user.pk}/roles/"
+        assert cast.logged_in("secadmin").post(url, {"roles": roles}).status_code == 302
+        row = AuditEvent.objects.filter(action="role_change").order_by("-seq").first()
+        assert {key: row.changes[key] for key in changed} == changed
+        return [Row("secadmin", *_account(user))]
 
-def role_revoke(cast: Cast, _state: Any) -> list[Row]:
-    director = cast.user("office_director")
-    roles = {"roles": ["OFFICE_CLERK"]}
-    response = cast.logged_in("secadmin").post(f"/accounts/users/{director.pk}/roles/", roles)
-    assert response.status_code == 302
-    assert AuditEvent.objects.order_by("-seq").first().changes["removed"] == ["OFFICE_DIRECTOR"]
-    return [Row("secadmin", *_account(director))]
+    return when
 
 
 def role_change_refused(cast: Cast, _state: Any) -> list[Row]:
@@ -401,16 +393,24 @@ class Event:
 
 EVENTS = (
     Event("login", login),
-    Event("login_failed", login_failed),
-    Event("lockout", lockout, _four_failures),
-    Event("unlock", unlock, _locked_out),
+    Event("login_failed", wrong_password),
+    Event("lockout", wrong_password, _failed_logins(4)),
+    Event("unlock", unlock, _failed_logins(5)),
     Event("logout", logout, _logged_in_clerk),
     Event("password_change", password_change, _logged_in_clerk),
     Event("otp_enrol", otp_enrol, _logged_in_clerk),
     Event("otp_verify", otp_verify, _enrolled_clerk_at_the_code),
     Event("otp_reset", otp_reset, _enrolled_clerk),
-    Event("role_change", role_grant, name="role_grant"),
-    Event("role_change", role_revoke, name="role_revoke"),
+    Event(
+        "role_change",
+        _roles_set("office_clerk", ["OFFICE_CLERK", "OFFICE_DIRECTOR"], added=["OFFICE_DIRECTOR"]),
+        name="role_grant",
+    ),
+    Event(
+        "role_change",
+        _roles_set("office_director", ["OFFICE_CLERK"], removed=["OFFICE_DIRECTOR"]),
+        name="role_revoke",
+    ),
     Event("role_change", role_change_refused, name="role_change_refused"),
     Event("user_create", user_create),
     Event("user_disable", user_disable),

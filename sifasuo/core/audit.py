@@ -7,6 +7,7 @@ never forks; ``seq`` is unique as a second guard.
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 import os
@@ -161,6 +162,14 @@ def _write(
         event.hash = compute_hash(event.prev_hash, event)
         event.save(force_insert=True)
     return event
+
+
+def command_user() -> str:
+    """Who runs a command that acts without a user (backup, retention): ``cli:<login>``."""
+    try:
+        return f"cli:{getpass.getuser()}"[:150]
+    except (KeyError, OSError):
+        return "cli"
 
 
 def record_refusal(exc: Any, actor: Any) -> None:
@@ -438,6 +447,7 @@ def archive_old_events(
         record(
             "audit_archive",
             actor=actor,
+            username=command_user(),
             object_type="core.auditevent",
             changes={
                 "rows": deleted,

@@ -29,7 +29,6 @@ count and checksum with the manifest and checks that no migration is pending.
 
 from __future__ import annotations
 
-import getpass
 import hmac as std_hmac
 import io
 import json
@@ -431,20 +430,13 @@ class BackupResult:
     seconds: float
 
 
-def _actor_name() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"[:150]
-    except (KeyError, OSError):
-        return "cli"
-
-
 def _audit(action: str, phase: str, outcome: str = AuditOutcome.SUCCESS, **changes: Any) -> None:
     audit.record(
         action,
         object_type="database",
         object_id=str(changes.pop("object_id", ""))[:64],
         outcome=outcome,
-        username=_actor_name(),
+        username=audit.command_user(),
         changes={"phase": phase, **changes},
     )
 

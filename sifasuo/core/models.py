@@ -260,3 +260,34 @@ class SubmissionToken(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class ImportedFile(models.Model):
+    """A file an import committed: its SM3 digest, so the same file is not imported twice.
+
+    One row per kind of import and digest (the unique index also stops two concurrent
+    imports of one file); the import's audit row holds the same digest.
+    """
+
+    kind = models.CharField(_("imported into"), max_length=100)
+    sm3 = models.CharField(_("SM3 checksum"), max_length=64)
+    imported_at = models.DateTimeField(_("first imported at"), auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("first imported by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("imported file")
+        verbose_name_plural = _("imported files")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "sm3"], name="core_importedfile_unique_digest")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.sm3[:12]}"

@@ -241,6 +241,10 @@ class CorrectionSubject(BaseModel):
                 | (~Q(status__in=[s.value for s in CLOSED_STATUSES]) & Q(ended_on__isnull=True)),
                 name="correction_subject_ended_when_closed",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=SubjectStatus.values),
+                name="correction_correctionsubject_status_valid",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "report_due"], name="correction_subject_due_idx"),
@@ -533,7 +537,11 @@ class SupervisionRequest(BaseModel):
                 | Q(end_on__isnull=True)
                 | Q(end_on__gte=models.F("start_on")),
                 name="correction_request_dates_order",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RequestStatus.values),
+                name="correction_supervisionrequest_status_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -657,7 +665,11 @@ class DisciplinaryMeasure(BaseModel):
             models.CheckConstraint(
                 condition=Q(status=MeasureStatus.PROPOSED) | Q(decided_on__isnull=False),
                 name="correction_measure_decided_has_date",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MeasureStatus.values),
+                name="correction_disciplinarymeasure_status_valid",
+            ),
         ]
 
     def __str__(self) -> str:

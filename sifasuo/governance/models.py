@@ -129,6 +129,10 @@ class LegalityReview(BaseModel):
                 | Q(opinion_issued_on__gte=F("received_on")),
                 name="governance_review_issued_after_received",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=ReviewStatus.values),
+                name="governance_legalityreview_status_valid",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "due_on"], name="governance_review_due_idx"),
@@ -317,7 +321,15 @@ class RectificationRequest(BaseModel):
             models.CheckConstraint(
                 condition=Q(due_on__gte=F("requested_on")),
                 name="governance_rectification_due_after",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | Q(completed_on__gte=F("requested_on")),
+                name="governance_rectification_completed_after_requested",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RectificationStatus.values),
+                name="governance_rectificationrequest_status_valid",
+            ),
         ]
         indexes = [models.Index(fields=["status", "due_on"], name="governance_rect_due_idx")]
 
@@ -373,7 +385,10 @@ class Draft(BaseModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_on__gte=F("opens_on")), name="governance_draft_period_order"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DraftStatus.values), name="governance_draft_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -582,6 +597,10 @@ class JurorRound(BaseModel):
                 condition=Q(min_age__gte=JUROR_MIN_AGE), name="governance_round_min_age"
             ),
             models.CheckConstraint(condition=Q(quota__gte=1), name="governance_round_quota"),
+            models.CheckConstraint(
+                condition=Q(status__in=RoundStatus.values),
+                name="governance_jurorround_status_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -698,6 +717,12 @@ class InterferenceRecord(BaseModel):
         verbose_name = _("three-rules record")
         verbose_name_plural = _("three-rules records")
         indexes = [models.Index(fields=["occurred_on"], name="governance_interf_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=EntryStatus.values),
+                name="governance_interferencerecord_status_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_on} {self.get_category_display()}"

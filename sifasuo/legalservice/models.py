@@ -211,6 +211,10 @@ class Consultation(BaseModel):
                 condition=Q(answered_on__isnull=True) | Q(answered_on__gte=F("received_on")),
                 name="legalservice_consultation_answer_after_receipt",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=ConsultationStatus.values),
+                name="legalservice_consultation_status_valid",
+            ),
         ]
         indexes = [
             models.Index(fields=["unit", "received_on"], name="legalservice_cons_unit_day"),
@@ -349,8 +353,17 @@ class LegalAidApplication(BaseModel):
                 name="legalservice_legalaid_transferred_has_date",
             ),
             models.CheckConstraint(
+                condition=Q(transferred_on__isnull=True)
+                | Q(transferred_on__gte=models.F("received_on")),
+                name="legalservice_legalaid_transferred_after_received",
+            ),
+            models.CheckConstraint(
                 condition=~Q(decision=CentreDecision.REFUSED) | ~Q(decision_reason=""),
                 name="legalservice_legalaid_refusal_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=LegalAidStatus.values),
+                name="legalservice_legalaidapplication_status_valid",
             ),
         ]
         indexes = [
@@ -531,7 +544,11 @@ class Appointment(BaseModel):
             models.CheckConstraint(
                 condition=Q(status=AppointmentStatus.BOOKED) | Q(outcome_on__isnull=False),
                 name="legalservice_appointment_outcome_has_date",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AppointmentStatus.values),
+                name="legalservice_appointment_status_valid",
+            ),
         ]
         indexes = [
             models.Index(fields=["unit", "date"], name="legalservice_appt_unit_day"),

@@ -325,6 +325,16 @@ class MediationCase(BaseModel):
                 condition=Q(accepted_on__isnull=True) | Q(accepted_on__gte=models.F("received_on")),
                 name="mediation_case_accepted_after_received",
             ),
+            models.CheckConstraint(
+                condition=Q(concluded_on__isnull=True)
+                | Q(accepted_on__isnull=True)
+                | Q(concluded_on__gte=models.F("accepted_on")),
+                name="mediation_case_concluded_after_accepted",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CaseStatus.values),
+                name="mediation_mediationcase_status_valid",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "conclude_due"], name="mediation_case_due_idx"),
@@ -536,6 +546,10 @@ class CaseTransfer(BaseModel):
                 fields=["case"],
                 condition=Q(status=TransferStatus.PENDING),
                 name="mediation_transfer_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=TransferStatus.values),
+                name="mediation_casetransfer_status_valid",
             ),
         ]
 

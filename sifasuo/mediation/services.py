@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sifasuo.core import applications, audit
+from sifasuo.core import applications, audit, imported_files
 from sifasuo.core.applications import ApplicationStatus
 from sifasuo.core.attachments import attachment_create
 from sifasuo.core.calendar import due_date
@@ -977,6 +977,7 @@ def screening_units(user: Any) -> Any:
 # Import of an existing ledger ---------------------------------------------------------------
 
 IMPORTED_MARK = "（历史台账导入）"
+IMPORT_KIND = "mediation.mediationcase"
 
 
 class _RollBack(Exception):  # noqa: N818 - control flow: undo the whole import
@@ -1009,6 +1010,8 @@ def _import_parties(row: dict[str, str]) -> list[PartyInput]:
         number = row[id_col].strip()
         if "*" in number:  # a masked number from our own export: no number
             number = ""
+        if number and not idnumbers.is_valid(idnumbers.normalize(number)):
+            raise ApplicationError(str(idnumbers.INVALID), field=id_col)  # names the column
         parties.append(PartyInput(role=role, name=row[name_col].strip(), id_number=number))
     return parties
 
@@ -1096,6 +1099,8 @@ def case_import(*, actor: Any, committee: Unit, stream: Any) -> Any:
     categories.update({c.code: c for c in categories.values()})
     try:
         with transaction.atomic():
+            if rows:
+                imported_files.claim(kind=IMPORT_KIND, digest=digest, actor=actor)
             for row in rows:
                 try:
                     values = _parse_import_row(row, categories)
@@ -1107,18 +1112,20 @@ def case_import(*, actor: Any, committee: Unit, stream: Any) -> Any:
             if result.errors:
                 raise _RollBack
             audit.record(
-                "import",
+                "import_committed",
                 actor=actor,
-                object_type="mediation.mediationcase",
+                object_type=IMPORT_KIND,
                 changes={"sm3": digest, "created": result.created, "committee": committee.code},
             )
     except _RollBack:
         result.created = 0
+    except imported_files.DuplicateImport as duplicate:
+        result.errors.append(RowError(0, "", duplicate.message))
     if result.errors:
         audit.record(
             "import_rejected",
             actor=actor,
-            object_type="mediation.mediationcase",
+            object_type=IMPORT_KIND,
             outcome=AuditOutcome.ERROR,
             changes={"sm3": digest, "errors": len(result.errors)},
         )

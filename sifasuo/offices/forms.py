@@ -313,3 +313,6 @@ class ExperienceStepForm(StyledForm):
 
 class ImportForm(StyledForm):
     file = forms.FileField(label=_("Excel workbook (.xlsx)"))
+    again = forms.BooleanField(
+        label=_("Import it even if this file was imported before"), required=False
+    )

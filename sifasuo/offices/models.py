@@ -252,6 +252,12 @@ class TypicalExperience(BaseModel):
         ordering = ["-published_on", "-created_at"]
         verbose_name = _("typical experience")
         verbose_name_plural = _("typical experiences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ExperienceStatus.values),
+                name="offices_typicalexperience_status_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

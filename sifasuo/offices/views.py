@@ -449,7 +449,9 @@ def return_import(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            result = workbook.import_returns(actor=user, stream=form.cleaned_data["file"])
+            result = workbook.import_returns(
+                actor=user, stream=form.cleaned_data["file"], again=form.cleaned_data["again"]
+            )
         except ApplicationError as exc:
             form_error(form, exc, request)
             status = 400

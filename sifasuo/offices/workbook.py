@@ -46,6 +46,7 @@ from sifasuo.core.choices import AuditOutcome
 from sifasuo.core.crypto import sm3
 from sifasuo.core.errors import ApplicationError
 from sifasuo.core.filetypes import UnsafeArchiveError, check_zip_limits
+from sifasuo.core.imported_files import DuplicateImport, claim
 from sifasuo.core.scope import may_act_at
 from sifasuo.core.xlsx import (
     MAX_IMPORT_BYTES,
@@ -883,11 +884,12 @@ def _error_order(error: SheetRowError) -> tuple[int, int, int]:
     )
 
 
-def import_returns(*, actor: Any, stream: IO[bytes]) -> WorkbookResult:
+def import_returns(*, actor: Any, stream: IO[bytes], again: bool = False) -> WorkbookResult:
     """Import the yearly returns of a workbook: every sheet and row checked, then all or none.
 
     ``actor`` None is the system (a command without ``--actor``). An office out of the
-    actor's reach is a row error, worded as for an unknown office.
+    actor's reach is a row error, worded as for an unknown office. A file imported before
+    is refused unless ``again`` (importing the same file twice changes nothing).
     """
     data = stream.read(MAX_IMPORT_BYTES + 1)
     result = WorkbookResult(digest=sm3(data))
@@ -899,9 +901,10 @@ def import_returns(*, actor: Any, stream: IO[bytes]) -> WorkbookResult:
         if not result.errors:
             try:
                 with transaction.atomic():
+                    claim(kind=OBJECT_TYPE, digest=result.digest, actor=actor, again=again)
                     _apply(actor, checker, result)
                     audit.record(
-                        "import",
+                        "import_committed",
                         actor=actor,
                         object_type=OBJECT_TYPE,
                         changes={
@@ -915,6 +918,9 @@ def import_returns(*, actor: Any, stream: IO[bytes]) -> WorkbookResult:
                 return result
             except _Refused as refused:
                 result = WorkbookResult(errors=[refused.error], digest=result.digest)
+            except DuplicateImport as duplicate:
+                error = SheetRowError("", 0, "", duplicate.message)
+                result = WorkbookResult(errors=[error], digest=result.digest)
     # After the rollback, so the refusal itself is kept.
     audit.record(
         "import_rejected",

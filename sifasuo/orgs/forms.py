@@ -62,3 +62,8 @@ class OfficeImportForm(forms.Form):
         label=_("Office workbook (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
     )
+    again = forms.BooleanField(
+        label=_("Import it even if this file was imported before"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )

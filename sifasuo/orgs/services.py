@@ -15,6 +15,7 @@ from sifasuo.core import audit
 from sifasuo.core.choices import AuditOutcome
 from sifasuo.core.crypto import sm3
 from sifasuo.core.errors import ApplicationError
+from sifasuo.core.imported_files import DuplicateImport, claim
 from sifasuo.core.scope import assert_in_scope
 from sifasuo.core.xlsx import ROW_KEY, read_rows
 from sifasuo.orgs.choices import BUREAU_KINDS, DivisionLevel, UnitKind
@@ -30,6 +31,7 @@ OFFICE_COLUMNS = [
     "电话",
     "办公时间",
 ]
+IMPORT_KIND = "orgs.unit"
 OFFICE_CODE = re.compile(r"^\d{9}(\d{2})?$")
 PHONE = re.compile(r"^[\d\-+() ]{5,40}$")
 
@@ -124,8 +126,11 @@ def _validate_rows(rows: list[dict[str, str]]) -> tuple[list[dict[str, Any]], li
     return clean, errors
 
 
-def office_import(*, actor: Any, stream: IO[bytes]) -> ImportResult:
-    """Create or update offices from the workbook; any error anywhere writes nothing."""
+def office_import(*, actor: Any, stream: IO[bytes], again: bool = False) -> ImportResult:
+    """Create or update offices from the workbook; any error anywhere writes nothing.
+
+    A file imported before is refused unless ``again`` (importing it twice is harmless).
+    """
     if not Unit.objects.visible_to(actor, "create").exists():
         audit.record("import", actor=actor, object_type="orgs.unit", outcome=AuditOutcome.DENIED)
         raise PermissionDenied
@@ -139,11 +144,14 @@ def office_import(*, actor: Any, stream: IO[bytes]) -> ImportResult:
         clean, errors = _validate_rows(rows)
         result = ImportResult(errors=errors)
         if not errors:
-            return _apply_office_rows(actor, clean, digest)
+            try:
+                return _apply_office_rows(actor, clean, digest, again=again)
+            except DuplicateImport as duplicate:
+                result = ImportResult(errors=[RowError(0, "", duplicate.message)])
     audit.record(
         "import_rejected",
         actor=actor,
-        object_type="orgs.unit",
+        object_type=IMPORT_KIND,
         outcome=AuditOutcome.ERROR,
         changes={"sm3": digest, "errors": len(result.errors)},
     )
@@ -151,7 +159,10 @@ def office_import(*, actor: Any, stream: IO[bytes]) -> ImportResult:
 
 
 @transaction.atomic
-def _apply_office_rows(actor: Any, rows: list[dict[str, Any]], digest: str) -> ImportResult:
+def _apply_office_rows(
+    actor: Any, rows: list[dict[str, Any]], digest: str, *, again: bool
+) -> ImportResult:
+    claim(kind=IMPORT_KIND, digest=digest, actor=actor, again=again)
     result = ImportResult()
     for row in rows:
         office = Unit.objects.filter(code=row["code"]).first()
@@ -187,7 +198,7 @@ def _apply_office_rows(actor: Any, rows: list[dict[str, Any]], digest: str) -> I
     audit.record(
         "import_committed",
         actor=actor,
-        object_type="orgs.unit",
+        object_type=IMPORT_KIND,
         changes={
             "sm3": digest,
             "created": result.created_codes,

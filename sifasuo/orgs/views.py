@@ -100,7 +100,11 @@ def office_import(request: HttpRequest) -> HttpResponse:
         "template_url": reverse("orgs:office_template"),
     }
     if request.method == "POST" and form.is_valid():
-        result = services.office_import(actor=request.user, stream=form.cleaned_data["file"])
+        result = services.office_import(
+            actor=request.user,
+            stream=form.cleaned_data["file"],
+            again=form.cleaned_data["again"],
+        )
         if result.ok:
             context["result"] = {"created": result.created, "updated": result.updated}
         else:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
 from sifasuo.core.crypto import normalize_for_index
+
+INVALID = _("The resident ID number is not valid (GB 11643 checksum or birth date).")
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"

@@ -30,10 +30,7 @@ def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
         fields["id_number"] = number
         if fields.get("id_type", IdType.RESIDENT_ID) == IdType.RESIDENT_ID:
             if not idnumbers.is_valid(number):
-                raise ApplicationError(
-                    _("The resident ID number is not valid (GB 11643 checksum or birth date)."),
-                    field="id_number",
-                )
+                raise ApplicationError(str(idnumbers.INVALID), field="id_number")
             fields["birth_date"] = idnumbers.birth_date(number)
             fields["sex"] = idnumbers.sex(number)
     phone = fields.get("phone") or ""

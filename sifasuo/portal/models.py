@@ -231,6 +231,10 @@ class PortalApplication(BaseModel):
                 condition=Q(respond_by__gte=models.F("submitted_on")),
                 name="portal_application_respond_after_submit",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=ApplicationStatus.values),
+                name="portal_portalapplication_status_valid",
+            ),
         ]
         indexes = [
             models.Index(fields=["unit", "status"], name="portal_app_unit_status_idx"),
@@ -283,6 +287,12 @@ class ApplicationEvent(BaseModel):
         ordering = ["created_at", "pk"]
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline entries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ApplicationStatus.values),
+                name="portal_applicationevent_status_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application} {self.status}"
@@ -363,6 +373,9 @@ class FollowUp(BaseModel):
                 condition=Q(status=FollowUpStatus.OPEN, closed_on__isnull=True)
                 | Q(status=FollowUpStatus.CLOSED, closed_on__isnull=False),
                 name="portal_followup_closed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=FollowUpStatus.values), name="portal_followup_status_valid"
             ),
         ]
         indexes = [models.Index(fields=["status", "due_on"], name="portal_followup_due_idx")]

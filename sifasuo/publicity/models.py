@@ -173,6 +173,10 @@ class LegalLiterate(BaseModel):
                 | Q(status="REMOVED", removed_on__isnull=False),
                 name="publicity_literate_removed_has_date",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=LiterateStatus.values),
+                name="publicity_legalliterate_status_valid",
+            ),
         ]
         indexes = [models.Index(fields=["village", "status"], name="publicity_literate_vill_idx")]
 
@@ -244,6 +248,10 @@ class DemonstrationHousehold(BaseModel):
             ),
             models.CheckConstraint(
                 condition=Q(year__gte=2000) & Q(year__lte=2100), name="publicity_household_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=HouseholdStatus.values),
+                name="publicity_demonstrationhousehold_status_valid",
             ),
         ]
 

@@ -212,6 +212,10 @@ class ReleasedPerson(BaseModel):
                 condition=Q(handed_over_on__isnull=True) | ~Q(handover_method=""),
                 name="resettlement_person_handover_method",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=PersonStatus.values),
+                name="resettlement_releasedperson_status_valid",
+            ),
         ]
         indexes = [
             models.Index(fields=["unit", "status"], name="resettle_person_unit_status"),
@@ -484,6 +488,10 @@ class VisitationRequest(BaseModel):
             models.CheckConstraint(
                 condition=~Q(status="HELD") | Q(held_on__isnull=False),
                 name="resettlement_visitation_held_dated",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=VisitationStatus.values),
+                name="resettlement_visitationrequest_status_valid",
             ),
         ]
         indexes = [models.Index(fields=["unit", "status"], name="resettle_visit_unit_status")]

@@ -349,7 +349,11 @@ class Assessment(BaseModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "unit"], name="standards_assessment_unique_office"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AssessmentStatus.values),
+                name="standards_assessment_status_valid",
+            ),
         ]
         indexes = [models.Index(fields=["status", "due_on"], name="standards_assess_status_idx")]
 
@@ -488,7 +492,11 @@ class Rectification(BaseModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "indicator"], name="standards_rectification_unique"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RectificationStatus.values),
+                name="standards_rectification_status_valid",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "due_on"], name="standards_rect_status_idx"),

@@ -59,6 +59,9 @@ class Task(BaseModel):
             models.CheckConstraint(
                 condition=Q(due_on__gte=models.F("sent_on")), name="workorders_task_due_after_sent"
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=TaskStatus.values), name="workorders_task_status_valid"
+            ),
         ]
         indexes = [models.Index(fields=["status", "due_on"], name="workorders_task_status_idx")]
 
@@ -136,6 +139,10 @@ class Assignment(BaseModel):
                 condition=Q(status__in=[AssignmentStatus.PENDING, AssignmentStatus.DRAFT])
                 | Q(submitted_at__isnull=False, first_submitted_on__isnull=False),
                 name="workorders_assignment_submitted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AssignmentStatus.values),
+                name="workorders_assignment_status_valid",
             ),
         ]
         indexes = [models.Index(fields=["status"], name="workorders_assign_status_idx")]

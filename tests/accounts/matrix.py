@@ -99,6 +99,8 @@ EXCLUDED: dict[str, str] = {
     "core.DocumentSequence": "a per-unit counter of document numbers, no page, written "
     "only by core.numbering",
     "core.SubmissionToken": "a user's own one-time form tokens (idempotency), no page",
+    "core.ImportedFile": "SM3 digests of committed import files (the duplicate-file check), "
+    "no page, no personal data",
     "orgs.Division": "lookup: the public national division codes",
     "accounts.User": "accounts are the system administrator's, by role not by unit "
     "(三权分立, check 9: tests/accounts/test_services.py)",

@@ -5,6 +5,7 @@ PostgreSQL only (SQLite serialises writers); each test commits, so it runs trans
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 from collections.abc import Callable
@@ -181,3 +182,31 @@ def test_the_same_idempotency_key_posted_twice_at_once_creates_one_person(
     assert sorted(r.status_code for r in responses) == [200, 201]
     assert responses[0].json()["id"] == responses[1].json()["id"]
     assert SubmissionToken.objects.filter(token="race-key-1").count() == 1
+
+
+def test_the_same_file_imported_twice_at_once_is_imported_once(sysadmin, monkeypatch):
+    # given: an office workbook; the first import holds its claim on the file a moment
+    from sifasuo.core.imported_files import claim as original_claim
+    from sifasuo.core.models import ImportedFile
+    from sifasuo.core.xlsx import build_workbook
+    from sifasuo.orgs import services as org_services
+
+    def slow_claim(**kwargs: Any) -> None:
+        original_claim(**kwargs)
+        time.sleep(0.3)
+
+    monkeypatch.setattr(org_services, "claim", slow_claim)
+    row = ["610102001", "西一路街道司法所", "610102001", "", "610102", "西一路1号", "", ""]
+    content = build_workbook("offices", org_services.OFFICE_COLUMNS, [row])
+    # when
+    results, errors = _in_threads(
+        2, lambda i: org_services.office_import(actor=sysadmin, stream=io.BytesIO(content))
+    )
+    # then: one import, one refusal as a duplicate
+    assert errors == []
+    assert sorted(r.ok for r in results) == [False, True]
+    assert ImportedFile.objects.filter(kind="orgs.unit").count() == 1
+    actions = AuditEvent.objects.filter(action__startswith="import").values_list(
+        "action", flat=True
+    )
+    assert sorted(actions) == ["import_committed", "import_rejected"]

@@ -10,7 +10,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone, translation
+from openpyxl import load_workbook
 
+from sifasuo.core.crypto import sm3
 from sifasuo.core.errors import ApplicationError, ConcurrentModificationError
 from sifasuo.core.models import AuditEvent, DeadlineRule
 from sifasuo.core.todos import todos_for
@@ -29,6 +31,7 @@ from sifasuo.mediation.choices import (
 from sifasuo.mediation.ledger import IMPORT_HEADERS
 from sifasuo.mediation.models import DisputeCategory, MediationCase, ScreeningReport
 from sifasuo.orgs.models import Unit
+from sifasuo.people.demo import synthetic_id_number
 from sifasuo.people.models import Person
 from tests.mediation import factories
 
@@ -587,6 +590,73 @@ def test_import_creates_cases_through_the_workflow(office_clerk):
     assert cases[0].agreement_amount == Decimal("800.00")
     applicant = cases[0].parties.get(role=PartyRole.APPLICANT).person
     assert applicant.id_number == ""  # a masked number is no number
+
+
+def _ledger_of_100(bad_row: int | None = None) -> bytes:
+    """A 100-case ledger (sheet rows 2–101), every applicant with a real-looking ID number;
+    on ``bad_row`` (a sheet row) the number's check character is wrong."""
+    rows = []
+    for n in range(100):
+        number = synthetic_id_number("610102", date(1970, 1, 1) + timedelta(days=n), n, male=True)
+        if n + 2 == bad_row:
+            number = number[:17] + ("0" if number[17] != "0" else "1")
+        rows.append(_row(案件编号=f"2023-{n + 1:03d}", 申请人=f"申请人{n}", 申请人证件号码=number))
+    return build_workbook("调解台账", IMPORT_HEADERS, rows)
+
+
+def test_a_100_row_ledger_is_imported_all_or_nothing_and_only_once(office_clerk):
+    # given: row 57 of the sheet holds an ID number with a wrong checksum
+    committee = Unit.objects.get(code="610102001T01")
+    bad, fixed = _ledger_of_100(bad_row=57), _ledger_of_100()
+    before = MediationCase.objects.count()
+    seq = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    # when
+    with translation.override("zh-hans"):
+        refused = services.case_import(
+            actor=office_clerk, committee=committee, stream=io.BytesIO(bad)
+        )
+    # then: nothing imported, the row and column named, the number not shown
+    assert MediationCase.objects.count() == before
+    assert [(e.row, e.column) for e in refused.errors] == [(57, "申请人证件号码")]
+    assert "校验" in refused.errors[0].message
+    bad_number = (
+        load_workbook(io.BytesIO(bad))
+        .active.cell(57, IMPORT_HEADERS.index("申请人证件号码") + 1)
+        .value
+    )
+    assert bad_number not in refused.errors[0].message
+    rejected = AuditEvent.objects.filter(seq__gt=seq, action__startswith="import").get()
+    assert (rejected.action, rejected.actor, rejected.outcome) == (
+        "import_rejected",
+        office_clerk,
+        "ERROR",
+    )
+    assert rejected.changes == {"sm3": sm3(bad), "errors": 1}
+    # when: the row is fixed
+    done = services.case_import(actor=office_clerk, committee=committee, stream=io.BytesIO(fixed))
+    # then: all 100, one import_committed row with the file's SM3 digest
+    assert done.ok
+    assert done.created == 100
+    assert MediationCase.objects.count() == before + 100
+    committed = AuditEvent.objects.filter(seq__gt=rejected.seq, action__startswith="import").get()
+    assert committed.action == "import_committed"
+    assert committed.changes["sm3"] == sm3(fixed)
+    # when: the same file again
+    with translation.override("zh-hans"):
+        again = services.case_import(
+            actor=office_clerk, committee=committee, stream=io.BytesIO(fixed)
+        )
+    # then: refused as a duplicate, naming the first import's date; nothing imported
+    assert MediationCase.objects.count() == before + 100
+    assert [(e.row, e.column) for e in again.errors] == [(0, "")]
+    first_day = timezone.localtime(committed.ts).date()
+    assert f"{first_day.year}年{first_day.month}月{first_day.day}日" in again.errors[0].message
+    assert "不再重复导入" in again.errors[0].message
+    duplicate = AuditEvent.objects.order_by("-seq").first()
+    assert (duplicate.action, duplicate.changes) == (
+        "import_rejected",
+        {"sm3": sm3(fixed), "errors": 1},
+    )
 
 
 def test_refusals_speak_chinese_by_default(mediator):

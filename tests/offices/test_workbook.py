@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
+from freezegun import freeze_time
 from openpyxl import Workbook, load_workbook
 
 from sifasuo.core.errors import ApplicationError
@@ -235,7 +236,7 @@ def test_a_valid_workbook_creates_the_returns_with_their_values(demo):
     assert zhang.unit.code == XIYILU
     assert person_of(LIU).unit.code == CHANGLE
     last = AuditEvent.objects.order_by("-seq").first()
-    assert last.action == "import"
+    assert last.action == "import_committed"
     assert last.changes["created"] == 3
     assert len(last.changes["sm3"]) == 64
 
@@ -450,7 +451,27 @@ def test_a_missing_sheet_is_refused(demo):
     assert not OfficeReturn.objects.exists()
 
 
-def test_importing_the_same_file_again_changes_nothing(demo):
+def test_the_same_file_again_is_refused_with_the_date_of_its_first_import(demo):
+    # given
+    data = workbook(good_sheets()).getvalue()
+    with freeze_time("2024-10-08 09:30:00"):
+        import_returns(actor=None, stream=io.BytesIO(data))
+    before = counts()
+    # when
+    with translation.override("zh-hans"):
+        result = import_returns(actor=None, stream=io.BytesIO(data))
+    # then
+    assert [(e.sheet, e.row, e.column) for e in result.errors] == [("", 0, "")]
+    assert "2024年10月8日" in result.errors[0].message
+    assert "已" in result.errors[0].message
+    assert (result.created, result.replaced, result.unchanged) == (0, 0, 0)
+    assert counts() == {**before, "audit": before["audit"] + 1}
+    rejected = AuditEvent.objects.order_by("-seq").first()
+    assert rejected.action == "import_rejected"
+    assert rejected.changes == {"sm3": result.digest, "errors": 1}
+
+
+def test_importing_the_same_file_again_on_purpose_changes_nothing(demo):
     # given
     data = workbook(good_sheets()).getvalue()
     import_returns(actor=None, stream=io.BytesIO(data))
@@ -460,12 +481,12 @@ def test_importing_the_same_file_again_changes_nothing(demo):
     seq = AuditEvent.objects.order_by("-seq").first().seq
     before = counts()
     # when
-    result = import_returns(actor=None, stream=io.BytesIO(data))
+    result = import_returns(actor=None, stream=io.BytesIO(data), again=True)
     # then
     assert result.ok
     assert (result.created, result.replaced, result.unchanged) == (0, 0, 3)
     assert result.people_registered == 0
-    assert [e.action for e in AuditEvent.objects.filter(seq__gt=seq)] == ["import"]
+    assert [e.action for e in AuditEvent.objects.filter(seq__gt=seq)] == ["import_committed"]
     assert counts() == {**before, "audit": before["audit"] + 1}
     assert sorted(StaffMember.objects.values_list("pk", "version")) == staff_before
     assert sorted(Training.objects.values_list("pk", flat=True)) == trainings_before
@@ -483,7 +504,7 @@ def test_what_the_workbook_does_not_hold_is_kept(demo):
     )
     office_services.return_update(actor=None, office_return=r2024, ownership="OWNED")
     # when
-    result = import_returns(actor=None, stream=io.BytesIO(data))
+    result = import_returns(actor=None, stream=io.BytesIO(data), again=True)
     # then
     assert result.unchanged == 3
     assert r2024.staff.get(person__name="张伟").education == "BACHELOR"
@@ -516,7 +537,7 @@ def test_reimport_without_a_person_removes_them_audited_and_leaves_other_years(d
     assert [(e.action, e.object_type, e.object_id) for e in events] == [
         ("delete", "staff.staffmember", str(li_2024.public_id)),
         ("delete", "staff.training", str(li_training.pk)),
-        ("import", "offices.officereturn", ""),
+        ("import_committed", "offices.officereturn", ""),
     ]
     assert person_of(LI).name == "李娜"  # people stay in the registry
     assert {
@@ -592,12 +613,15 @@ def test_the_command_reports_a_bad_file_and_exits_non_zero(demo, tmp_path):
 def test_the_command_imports_and_a_second_run_changes_nothing(demo, tmp_path):
     # given
     path = _file(tmp_path, good_sheets())
-    first, second = io.StringIO(), io.StringIO()
+    first, second, stderr = io.StringIO(), io.StringIO(), io.StringIO()
     # when
     call_command("import_office_profiles", path, stdout=first)
+    with pytest.raises(CommandError):
+        call_command("import_office_profiles", path, stderr=stderr)
     before = counts()
-    call_command("import_office_profiles", path, stdout=second)
+    call_command("import_office_profiles", path, "--again", stdout=second)
     # then
+    assert "SM3" in stderr.getvalue()  # refused as a file imported before
     assert "3" in first.getvalue()
     assert OfficeReturn.objects.count() == 3
     assert counts() == {**before, "audit": before["audit"] + 1}

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from sifasuo.core.choices import AuditOutcome
@@ -245,3 +246,43 @@ def test_a_reimported_export_keeps_demo_contacts_marked_synthetic(client_for, sy
     client.post("/units/import/", {"file": SimpleUploadedFile("o.xlsx", exported.content)})
     # then: their invented phones are still labelled as such in the locator
     assert Unit.objects.get(code="610102001").is_demo_contact is True
+
+
+def test_the_same_file_twice_is_refused_unless_imported_again_on_purpose(sysadmin):
+    # given: a workbook imported once
+    content = _workbook(UPDATE_XIYILU, CREATE_SECOND)
+    office_import(actor=sysadmin, stream=io.BytesIO(content))
+    versions = dict(Unit.objects.filter(kind=UnitKind.OFFICE).values_list("code", "version"))
+    # when
+    refused = office_import(actor=sysadmin, stream=io.BytesIO(content))
+    # then: refused as a duplicate, nothing changed, the refusal audited
+    assert [(e.row, e.column) for e in refused.errors] == [(0, "")]
+    assert "SM3" in refused.errors[0].message
+    assert dict(Unit.objects.filter(kind=UnitKind.OFFICE).values_list("code", "version")) == (
+        versions
+    )
+    rejected = AuditEvent.objects.order_by("-seq").first()
+    assert (rejected.action, rejected.actor) == ("import_rejected", sysadmin)
+    assert rejected.changes == {"sm3": sm3(content), "errors": 1}
+    # when: the administrator says so
+    again = office_import(actor=sysadmin, stream=io.BytesIO(content), again=True)
+    # then
+    assert again.ok
+    assert (again.created, again.updated) == (0, 2)
+    assert AuditEvent.objects.filter(action="import_committed").count() == 2
+
+
+def test_the_page_names_when_the_file_was_first_imported(client_for, sysadmin):
+    # given
+    content = _workbook(UPDATE_XIYILU)
+    client = client_for(sysadmin)
+    client.post("/units/import/", {"file": SimpleUploadedFile("o.xlsx", content)})
+    first = AuditEvent.objects.get(action="import_committed")
+    # when
+    response = client.post("/units/import/", {"file": SimpleUploadedFile("o.xlsx", content)})
+    # then
+    body = response.content.decode()
+    day = timezone.localtime(first.ts)
+    assert f"此文件已于 {day.year}年{day.month}月{day.day}日" in body
+    assert "不再重复导入" in body
+    assert AuditEvent.objects.filter(action="import_committed").count() == 1

@@ -45,5 +45,10 @@ class Command(BaseCommand):
                     model._default_manager.filter(pk=obj.pk).update(**values)
                     count += 1
         with transaction.atomic():
-            audit.record("reencrypt", object_type=model._meta.label_lower, changes={"rows": count})
+            audit.record(
+                "reencrypt",
+                username=audit.command_user(),
+                object_type=model._meta.label_lower,
+                changes={"rows": count},
+            )
         return count

@@ -16,7 +16,8 @@ class Command(BaseCommand):
     help = (
         "Import office returns from FILE.xlsx (sheets 基本情况, 人员, 培训, 经费). Any wrong "
         "row writes nothing: the errors go to stderr by sheet, row and column, and the exit "
-        "status is non-zero. Importing the same file again changes nothing."
+        "status is non-zero. A file imported before is refused unless --again (importing "
+        "the same file again changes nothing)."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -25,6 +26,11 @@ class Command(BaseCommand):
             "--actor",
             default="",
             help="import as this user (their scope applies); default: the system",
+        )
+        parser.add_argument(
+            "--again",
+            action="store_true",
+            help="import the file even if it was imported before",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -39,7 +45,7 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"no active user named {options['actor']!r}")
         with path.open("rb") as stream:
-            result = import_returns(actor=actor, stream=stream)
+            result = import_returns(actor=actor, stream=stream, again=options["again"])
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))

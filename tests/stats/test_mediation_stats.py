@@ -546,10 +546,10 @@ def more_cases() -> None:
         factories.failed(committee=committee, category="OTHER", received_on=day)
 
 
-# session, the user with their unit (accounts.backends), roles, the unit asked for; 8 figures, 4 breakdowns, the
-# grouped comparison and the children's names; and once per request the ids of the user's
-# subtree and of the cases shared with it (core.scope). An unchanged session is not saved
-# (accounts.middleware.SessionTouchMiddleware).
+# session, the user with their unit (accounts.backends), roles, the unit asked for; 8
+# figures, 4 breakdowns, the grouped comparison and the children's names; and once per
+# request the ids of the user's subtree and of the cases shared with it (core.scope). An
+# unchanged session is not saved (accounts.middleware.SessionTouchMiddleware).
 API_QUERIES = 12
 # session, the user with their unit, the figures and breakdowns (from the aggregates once they are
 # up to date), the comparison, the unit selector, the category names and the trend by month;

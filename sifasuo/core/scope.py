@@ -156,6 +156,25 @@ def scope_q(model: type[models.Model], user: Any, action: str) -> Q | None:
         return Q() if action == "view" else None
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
+    # Kept on the user instance (one request's life, as the unit's id lists): a report or a
+    # dashboard scopes the same ledger once per figure. Whatever the filter depends on is in
+    # the key: the roles, the unit and every change of the unit tree or of a share.
+    unit = getattr(user, "unit", None)
+    key = (
+        model,
+        action,
+        frozenset(getattr(user, "role_codes", ())),
+        getattr(unit, "pk", None),
+        getattr(unit, "path", None),
+        _tree_changes[0],
+    )
+    memo = user.__dict__.setdefault("_scope_q_memo", {})
+    if key not in memo:
+        memo[key] = _user_scope_q(model, user, action)
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def _user_scope_q(model: type[models.Model], user: Any, action: str) -> Q | None:
     q = Q(pk__in=[])
     matched = False
     citizen_field = getattr(model, "scope_citizen_field", None)

@@ -378,6 +378,21 @@ def reencrypt(cast: Cast, _person: Any) -> list[Row]:
     return [Row(CLI, r.object_type, signed_in=False) for r in rows]
 
 
+def dormant_accounts(cast: Cast, _state: Any) -> list[Row]:
+    call_command("disable_dormant_accounts", stdout=io.StringIO())
+    return [Row("", "accounts.user", signed_in=False)]
+
+
+def orphan_files(cast: Cast, _state: Any) -> list[Row]:
+    call_command("sweep_orphan_files", stdout=io.StringIO())
+    return [Row("", "core.attachment", signed_in=False)]
+
+
+def residual_purge(cast: Cast, _state: Any) -> list[Row]:
+    call_command("purge_residual", stdout=io.StringIO())
+    return [Row("", "residual", signed_in=False)]
+
+
 @dataclass(frozen=True)
 class Event:
     action: str
@@ -428,6 +443,9 @@ EVENTS = (
     Event("restore", restore, _backup_file, postgres=True),
     Event("audit_archive", audit_archive, _aged_head_of_the_trail),
     Event("reencrypt", reencrypt, _person),
+    Event("dormant_accounts", dormant_accounts),
+    Event("orphan_files", orphan_files),
+    Event("residual_purge", residual_purge),
 )
 
 

@@ -41,6 +41,9 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     "zip": (".zip",),
 }
 UNKNOWN_MEDIA_TYPE = "application/octet-stream"
+# the types of the documents the platform writes itself (case files, statements, letters)
+PDF_MIME = MEDIA_TYPES["pdf"]
+DOCX_MIME = MEDIA_TYPES["docx"]
 
 
 def media_type(file_type: str) -> str:

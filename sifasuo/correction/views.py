@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sifasuo.core import audit
 from sifasuo.core.errors import ApplicationError
+from sifasuo.core.filetypes import DOCX_MIME
 from sifasuo.core.idempotency import ReplayedSubmission, submit_once
 from sifasuo.core.listing import export_url, paginate, sort, sort_links
 from sifasuo.core.scope import get_for_user
@@ -64,7 +65,6 @@ EXPORT_HEADERS = [
     "执行司法所",
     "区县",
 ]
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _personal(request: HttpRequest) -> None:

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sifasuo.accounts.models import User
 from sifasuo.core import audit
 from sifasuo.core.errors import ApplicationError
+from sifasuo.core.filetypes import DOCX_MIME
 from sifasuo.core.idempotency import ReplayedSubmission, submit_once
 from sifasuo.core.listing import export_url, paginate, sort, sort_links
 from sifasuo.core.xlsx import audited_export, xlsx_response
@@ -61,7 +62,6 @@ from sifasuo.governance.models import (
 )
 from sifasuo.orgs.choices import UnitKind
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BUREAU_KINDS = (UnitKind.CITY, UnitKind.DISTRICT, UnitKind.DEVZONE)
 DISTRICT_KINDS = (UnitKind.DISTRICT, UnitKind.DEVZONE)
 

@@ -56,9 +56,6 @@ from sifasuo.mediation.choices import CaseSource, Outcome, PartyKind, PartyRole,
 from sifasuo.mediation.models import CaseParty, CaseRecord, MediationCase, ReturnVisit
 from sifasuo.people.choices import Sex
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF_MIME = "application/pdf"
-
 # Page and type: A4, 2.5 cm margins; 宋体 for the text, 黑体 for titles (GB/T 9704 habits).
 PAGE_WIDTH_CM, PAGE_HEIGHT_CM, MARGIN_CM = 21.0, 29.7, 2.5
 CONTENT_WIDTH_CM = PAGE_WIDTH_CM - 2 * MARGIN_CM

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sifasuo.core import audit
 from sifasuo.core.errors import ApplicationError
+from sifasuo.core.filetypes import DOCX_MIME, PDF_MIME
 from sifasuo.core.idempotency import ReplayedSubmission, submit_once
 from sifasuo.core.listing import export_url, paginate, sort, sort_links
 from sifasuo.core.models import Attachment
@@ -503,8 +504,6 @@ def transfer_decide(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 # Documents ---------------------------------------------------------------------------------
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 
 def _download(
     request: HttpRequest, obj: Any, content: bytes, filename: str, mime: str
@@ -559,7 +558,7 @@ def case_file(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The whole case file (卷宗) in the canonical order, as one PDF with its contents."""
     case = selectors.case_for_user(user=request.user, public_id=public_id)
     return _download(
-        request, case, documents.case_file_pdf(case), f"{case.number}-卷宗.pdf", "application/pdf"
+        request, case, documents.case_file_pdf(case), f"{case.number}-卷宗.pdf", PDF_MIME
     )
 
 

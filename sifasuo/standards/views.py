@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sifasuo.core import audit
 from sifasuo.core.errors import ApplicationError
+from sifasuo.core.filetypes import PDF_MIME
 from sifasuo.core.idempotency import ReplayedSubmission, submit_once
 from sifasuo.core.listing import export_url, paginate, sort, sort_links
 from sifasuo.core.xlsx import audited_export
@@ -415,7 +416,7 @@ def assessment_pdf(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     content = documents.assessment_pdf(overview)
     filename = documents.pdf_filename(overview)
     audit.record("print", actor=request.user, obj=assessment, changes={"document": filename})
-    response = HttpResponse(content, content_type="application/pdf")
+    response = HttpResponse(content, content_type=PDF_MIME)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 

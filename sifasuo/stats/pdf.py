@@ -27,8 +27,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from reportlab.platypus import Table as PdfTable
 
 from sifasuo.core import audit
+from sifasuo.core.filetypes import PDF_MIME
 
-PDF_MIME = "application/pdf"
 PDF_FONT = "STSong-Light"
 MARGIN = 2 * cm
 

@@ -37,6 +37,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from sifasuo.core import audit
+from sifasuo.core.filetypes import PDF_MIME
 from sifasuo.core.measures import Measure
 from sifasuo.core.xlsx import XLSX_MIME, neutralise
 from sifasuo.orgs.models import Unit
@@ -44,7 +45,6 @@ from sifasuo.stats import memo, reports
 from sifasuo.stats.models import ClosedPeriod, PeriodKind, StoredReport
 from sifasuo.stats.specs.base import BY_UNIT, SUMMARY, ReportSpec
 
-PDF_MIME = "application/pdf"
 PDF_FONT = "STSong-Light"  # reportlab's built-in CID font: no font file to ship
 STATEMENT_LANGUAGE = "zh-hans"
 FORMATS = ("xlsx", "pdf")

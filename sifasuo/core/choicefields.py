@@ -1,10 +1,10 @@
-"""Model choice fields and filters whose options come from one ordinary query.
+"""A model choice filter whose options come from one ordinary query.
 
 Django's ``ModelChoiceIterator`` reads its queryset with ``.iterator()``. On PostgreSQL,
 outside a transaction, that is a server-side cursor declared ``WITH HOLD``: DECLARE, FETCH
 and CLOSE, and the rows materialised at commit, for the dozen rows of a select box, on
 every render of every filter form. A select's options are few by design (a list of
-thousands is no select), so these read them with one plain query, kept by the field's own
+thousands is no select), so the filter reads them with one plain query, kept by the field's own
 queryset for the form's lifetime (validation still queries afresh with ``.get()``).
 """
 
@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import django_filters
-from django import forms
 from django.forms.models import ModelChoiceIterator
 from django_filters import fields as filter_fields
 
@@ -29,18 +28,6 @@ class ListedModelChoiceIterator(ModelChoiceIterator):
             yield self.choice(obj)
 
 
-class ModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    """A ``ModelChoiceField`` whose options are one plain query."""
-
-    iterator = ListedModelChoiceIterator
-
-
-class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    """A ``ModelMultipleChoiceField`` whose options are one plain query."""
-
-    iterator = ListedModelChoiceIterator
-
-
 class _FilterChoiceIterator(filter_fields.ModelChoiceIterator, ListedModelChoiceIterator):
     """django-filter's iterator (its null choice) over one plain query."""
 
@@ -49,17 +36,7 @@ class _FilterModelChoiceField(filter_fields.ModelChoiceField):
     iterator = _FilterChoiceIterator
 
 
-class _FilterModelMultipleChoiceField(filter_fields.ModelMultipleChoiceField):
-    iterator = _FilterChoiceIterator
-
-
 class ModelChoiceFilter(django_filters.ModelChoiceFilter):
     """``django_filters.ModelChoiceFilter`` with its options from one plain query."""
 
     field_class = _FilterModelChoiceField
-
-
-class ModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
-    """``django_filters.ModelMultipleChoiceFilter`` with its options from one plain query."""
-
-    field_class = _FilterModelMultipleChoiceField

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from sifasuo.core.choicefields import ModelChoiceField
+from sifasuo.core.choicefields import ModelChoiceFilter
 from sifasuo.mediation.choices import CaseStatus
 from sifasuo.mediation.filtersets import MediationCaseFilterSet
 from sifasuo.mediation.models import DisputeCategory, MediationCase
@@ -47,9 +47,9 @@ def test_a_filter_forms_options_are_one_plain_query_however_often_they_are_read(
     assert form.cleaned_data["category"] == neighbour
 
 
-def test_a_model_choice_field_sees_a_new_row_in_the_next_form() -> None:
-    # given a field rendered once
-    field = ModelChoiceField(queryset=DisputeCategory.objects.filter(code__startswith="ZZ"))
+def test_a_model_choice_filter_sees_a_new_row_in_the_next_form() -> None:
+    # given a filter's field rendered once
+    field = ModelChoiceFilter(queryset=DisputeCategory.objects.filter(code__startswith="ZZ")).field
     assert [value for value, _ in field.choices] == [""]
     DisputeCategory.objects.create(code="ZZTEST", name="测试类", sort_order=99)
     # when a new form copies the field, as every form instance does

@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from sifasuo.core import audit
+from sifasuo.core.choices import AuditOutcome
 from sifasuo.core.errors import ApplicationError
 from sifasuo.core.models import ImportedFile
 
@@ -54,3 +56,14 @@ def claim(*, kind: str, digest: str, actor: Any, again: bool = False) -> None:
             raise
         if not again:
             raise DuplicateImport(first) from None
+
+
+def record_rejected(*, actor: Any, kind: str, digest: str, errors: int) -> None:
+    """Audit an import refused as a whole (bad rows or a duplicate file), after its rollback."""
+    audit.record(
+        "import_rejected",
+        actor=actor,
+        object_type=kind,
+        outcome=AuditOutcome.ERROR,
+        changes={"sm3": digest, "errors": errors},
+    )

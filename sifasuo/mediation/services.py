@@ -1122,12 +1122,8 @@ def case_import(*, actor: Any, committee: Unit, stream: Any) -> Any:
     except imported_files.DuplicateImport as duplicate:
         result.errors.append(RowError(0, "", duplicate.message))
     if result.errors:
-        audit.record(
-            "import_rejected",
-            actor=actor,
-            object_type=IMPORT_KIND,
-            outcome=AuditOutcome.ERROR,
-            changes={"sm3": digest, "errors": len(result.errors)},
+        imported_files.record_rejected(
+            actor=actor, kind=IMPORT_KIND, digest=digest, errors=len(result.errors)
         )
     return result
 

@@ -42,11 +42,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
 from sifasuo.core import audit
-from sifasuo.core.choices import AuditOutcome
 from sifasuo.core.crypto import sm3
 from sifasuo.core.errors import ApplicationError
 from sifasuo.core.filetypes import UnsafeArchiveError, check_zip_limits
-from sifasuo.core.imported_files import DuplicateImport, claim
+from sifasuo.core.imported_files import DuplicateImport, claim, record_rejected
 from sifasuo.core.scope import may_act_at
 from sifasuo.core.xlsx import (
     MAX_IMPORT_BYTES,
@@ -922,13 +921,7 @@ def import_returns(*, actor: Any, stream: IO[bytes], again: bool = False) -> Wor
                 error = SheetRowError("", 0, "", duplicate.message)
                 result = WorkbookResult(errors=[error], digest=result.digest)
     # After the rollback, so the refusal itself is kept.
-    audit.record(
-        "import_rejected",
-        actor=actor,
-        object_type=OBJECT_TYPE,
-        outcome=AuditOutcome.ERROR,
-        changes={"sm3": result.digest, "errors": len(result.errors)},
-    )
+    record_rejected(actor=actor, kind=OBJECT_TYPE, digest=result.digest, errors=len(result.errors))
     return result
 
 

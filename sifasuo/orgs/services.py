@@ -15,7 +15,7 @@ from sifasuo.core import audit
 from sifasuo.core.choices import AuditOutcome
 from sifasuo.core.crypto import sm3
 from sifasuo.core.errors import ApplicationError
-from sifasuo.core.imported_files import DuplicateImport, claim
+from sifasuo.core.imported_files import DuplicateImport, claim, record_rejected
 from sifasuo.core.scope import assert_in_scope
 from sifasuo.core.xlsx import ROW_KEY, read_rows
 from sifasuo.orgs.choices import BUREAU_KINDS, DivisionLevel, UnitKind
@@ -148,13 +148,7 @@ def office_import(*, actor: Any, stream: IO[bytes], again: bool = False) -> Impo
                 return _apply_office_rows(actor, clean, digest, again=again)
             except DuplicateImport as duplicate:
                 result = ImportResult(errors=[RowError(0, "", duplicate.message)])
-    audit.record(
-        "import_rejected",
-        actor=actor,
-        object_type=IMPORT_KIND,
-        outcome=AuditOutcome.ERROR,
-        changes={"sm3": digest, "errors": len(result.errors)},
-    )
+    record_rejected(actor=actor, kind=IMPORT_KIND, digest=digest, errors=len(result.errors))
     return result
 
 
